@@ -1,0 +1,43 @@
+# Fengqiao: the two commands of the README's Quick start are `make demo` and `make test`.
+# Everything else here is a building block of those two or an optional extra (benchmarks).
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8000
+
+.PHONY: demo test lint typecheck check bench bench-locator clean
+
+$(VENV)/.runtime: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.dev: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(VENV)/.runtime $@
+
+## make demo: set up, load the demo district and serve it on http://127.0.0.1:$(PORT)
+demo: $(VENV)/.runtime
+	PORT=$(PORT) bash scripts/demo.sh
+
+## make test: lint, type checks, Django checks, migrations check and every test (SQLite + PostgreSQL)
+test: $(VENV)/.dev
+	bash scripts/test.sh
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(VENV)/.dev
+	$(VENV)/bin/mypy fengqiao bench
+
+bench: bench-locator
+
+## make bench-locator: 1,000,000 points among 2,000 grids, vectorised locator vs the plain loop
+bench-locator: $(VENV)/.runtime
+	$(PY) bench/locator.py
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

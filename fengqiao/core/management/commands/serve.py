@@ -1,0 +1,72 @@
+"""``fengqiao serve``: the web server (gunicorn) and, with ``--with-worker``, the worker beside it.
+
+Both are child processes; a Ctrl+C or SIGTERM stops both, and if either dies the other is stopped
+too, so a half-running installation never goes unnoticed.
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from argparse import ArgumentParser
+from types import FrameType
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+class Command(BaseCommand):
+    help = "启动 Web 服务（gunicorn），可同时启动后台任务进程。"
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--workers", type=int, default=2, help="gunicorn 进程数")
+        parser.add_argument("--with-worker", action="store_true", help="同时运行 fengqiao worker")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        port, workers = options["port"], options["workers"]
+        if not 1 <= port <= 65535:
+            raise CommandError(f"端口必须在 1–65535 之间：{port}")
+        if not 1 <= workers <= 64:
+            raise CommandError(f"--workers 必须在 1–64 之间：{workers}")
+        web = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "fengqiao.wsgi:application",
+            "--bind",
+            f"{options['host']}:{port}",
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            "-",
+            "--graceful-timeout",
+            "10",
+        ]
+        signal.signal(signal.SIGTERM, _interrupt)
+        children = [subprocess.Popen(web)]  # noqa: S603 - fixed argv, no shell
+        if options["with_worker"]:
+            worker = [sys.executable, "-m", "fengqiao.cli", "worker"]
+            children.append(subprocess.Popen(worker))  # noqa: S603
+        self.stdout.write(f"Fengqiao 已启动：http://{options['host']}:{port}/")
+        try:
+            while all(child.poll() is None for child in children):
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            for child in children:
+                if child.poll() is None:
+                    child.send_signal(signal.SIGTERM)
+            for child in children:
+                child.wait(timeout=30)
+        codes = [child.returncode for child in children]
+        if any(code not in (0, -signal.SIGTERM, None) for code in codes):
+            raise CommandError(f"子进程异常退出：{codes}")

@@ -1,0 +1,68 @@
+"""``fengqiao serve --with-worker`` starts gunicorn and the worker; SIGTERM stops both."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(url):
+    with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback only
+        return response.status, response.read().decode()
+
+
+def test_serve_answers_on_loopback_and_stops_cleanly(tmp_path):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "fengqiao.settings",
+        "SECRET_KEY": "s" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "FENGQIAO_VAR_DIR": str(tmp_path),
+    }
+    env.pop("DATABASE_URL", None)
+    fq = [sys.executable, "-m", "fengqiao.cli"]
+    subprocess.run([*fq, "migrate", "-v", "0"], env=env, cwd=ROOT, check=True, timeout=120)
+    subprocess.run(
+        [*fq, "collectstatic", "--noinput", "-v", "0"], env=env, cwd=ROOT, check=True, timeout=120
+    )
+    port = free_port()
+    server = subprocess.Popen(
+        [*fq, "serve", "--port", str(port), "--workers", "1", "--with-worker"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                status, body = get(f"http://127.0.0.1:{port}/healthz")
+                break
+            except OSError:
+                assert server.poll() is None, server.stdout.read()
+                assert time.monotonic() < deadline, "server did not answer within 60 s"
+                time.sleep(0.3)
+        assert (status, body) == (200, '{"status": "ok"}')
+        status, body = get(f"http://127.0.0.1:{port}/accounts/login/")
+        assert status == 200 and "登录" in body
+        status, css = get(f"http://127.0.0.1:{port}/static/vendor/leaflet-1.9.4/leaflet.css")
+        assert status == 200 and ".leaflet-container" in css
+    finally:
+        server.send_signal(signal.SIGTERM)
+        output = server.communicate(timeout=60)[0]
+    assert server.returncode == 0, output
+    assert "fengqiao worker" in output and "stopped" in output

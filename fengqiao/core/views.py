@@ -1,0 +1,47 @@
+"""The staff home page (首页) and small service endpoints."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from fengqiao.accounts.models import Membership, User
+from fengqiao.accounts.scoping import regions_visible_to
+from fengqiao.regions.models import Level
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """A signed-in user's landing page: their roles, the map of their jurisdiction, and links."""
+    memberships = (
+        # login_required guarantees a real user here.
+        Membership.objects.filter(user=cast(User, request.user))
+        .select_related("unit__jurisdiction", "region")
+        .order_by("unit__tier", "unit__name")
+    )
+    visible = regions_visible_to(request.user)
+    context = {
+        "memberships": memberships,
+        "region_counts": {
+            level.label: visible.filter(level=level.value).count() for level in Level
+        },
+        "has_territory": visible.exists(),
+        "tile_url": settings.MAP_TILE_URL,
+        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+    }
+    return render(request, "core/home.html", context)
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness for a load balancer: the process answers and the database responds."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
