@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8000
 
-.PHONY: demo test lint typecheck check bench bench-locator clean
+.PHONY: demo test lint typecheck messages bench bench-locator clean
 
 $(VENV)/.runtime: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,12 @@ lint: $(VENV)/.dev
 
 typecheck: $(VENV)/.dev
 	$(VENV)/bin/mypy fengqiao bench
+
+## make messages: refresh the English catalogue after changing UI text (needs GNU gettext)
+messages: $(VENV)/.dev
+	cd fengqiao && DJANGO_SETTINGS_MODULE=fengqiao.settings_test ../$(PY) ../manage.py makemessages \
+	  -l en --no-location --ignore '*/tests/*' --ignore 'demo/data/*'
+	cd fengqiao && DJANGO_SETTINGS_MODULE=fengqiao.settings_test ../$(PY) ../manage.py compilemessages -l en
 
 bench: bench-locator
 

@@ -69,7 +69,9 @@ _DIGITS = re.compile(r"[0-9]+")
 
 # Names GeoJSON files use for WGS-84 longitude/latitude: OGC CRS84 and EPSG:4326 in their URN,
 # URL and short spellings, plus plain "WGS84".
-_WGS84_CRS = re.compile(r"(CRS:?84|EPSG\W+(\d+(\.\d+)*\W+)?4326|WGS[\s_-]?84)\s*$", re.IGNORECASE)
+_WGS84_CRS = re.compile(
+    r"(CRS:?84|EPSG\W+(\d+(\.\d+)*\W+)?(4326|4490)|WGS[\s_-]?84|CGCS[\s_-]?2000)\s*$", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -103,10 +105,14 @@ class RegionFileError(ValueError):
 
 
 def feature_label(index: int, code: str | None, name: str | None) -> str:
-    """Name a feature the way every message does: 'feature #3 (code 430204006001, 某某社区)'."""
+    """Name a feature the way every message does: 'feature #3 (code 430204006001, 某某社区)'.
+
+    ``index`` is 0-based (``RegionFeature.index``); people count features from 1, so the label
+    shows ``index + 1``.
+    """
     code_part = f"code {code}" if code else "no code"
     name_part = name if name else "no name"
-    return f"feature #{index} ({code_part}, {name_part})"
+    return f"feature #{index + 1} ({code_part}, {name_part})"
 
 
 # --------------------------------------------------------------------------------------------
@@ -598,7 +604,8 @@ def _overlap_shares(first: npt.NDArray[np.object_], second: npt.NDArray[np.objec
     smaller = np.minimum(shapely.area(first), shapely.area(second))
     # Valid polygons have positive area; the guard only keeps a degenerate input from dividing
     # by zero.
-    return np.divide(overlap, smaller, out=np.zeros_like(overlap), where=smaller > 0)
+    shares: FloatArray = np.divide(overlap, smaller, out=np.zeros_like(overlap), where=smaller > 0)
+    return shares
 
 
 def _safe_intersection_area(a: shapely.Geometry, b: shapely.Geometry) -> float:

@@ -254,3 +254,16 @@ def test_chunked_processing_gives_same_answers(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(locator_module, "_CHUNK", 97)
     assert loc.locate_indices(xs, ys).tolist() == whole.tolist()
     assert whole.tolist() == naive_locate_indices(polys, xs, ys).tolist()
+
+
+@pytest.mark.parametrize("raster", RASTERS)
+def test_scalar_locate_matches_batch(raster: int | None) -> None:
+    rng = np.random.default_rng(99)
+    polys = voronoi_grid(25, seed=9)
+    on_boundary = boundary_points(polys, rng)
+    xs = np.concatenate([113.19 + 0.22 * rng.random(300), on_boundary[:, 0], [np.nan, 113.3]])
+    ys = np.concatenate([27.89 + 0.15 * rng.random(300), on_boundary[:, 1], [27.95, np.inf]])
+    loc = PolygonLocator([f"g{n}" for n in range(len(polys))], polys, raster_cells=raster)
+    one_by_one = [loc.locate(x, y) for x, y in zip(xs.tolist(), ys.tolist(), strict=True)]
+    assert one_by_one == loc.locate_many(xs, ys)
+    assert None in one_by_one

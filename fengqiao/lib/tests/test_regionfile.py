@@ -257,6 +257,10 @@ def test_codes_and_names_are_trimmed_and_integer_codes_accepted() -> None:
         "EPSG:4326",
         "http://www.opengis.net/def/crs/EPSG/0/4326",
         "WGS 84",
+        # CGCS2000 geographic coordinates differ from WGS-84 by centimetres; Chinese government
+        # GIS exports name it, so it is accepted as lon/lat without conversion.
+        "EPSG:4490",
+        "CGCS2000",
     ],
 )
 def test_wgs84_crs_member_is_accepted(crs_name: str) -> None:
@@ -301,7 +305,7 @@ def test_datav_root_feature_without_parent() -> None:
 def test_datav_levels_above_district_are_rejected(level: str) -> None:
     problems = problems_of(collection(datav_feature(430200, "株洲市", level, parent=430000)))
     assert len(problems) == 1
-    assert problems[0].startswith("feature #0 (code 430200, 株洲市): ")
+    assert problems[0].startswith("feature #1 (code 430200, 株洲市): ")
     assert f"DataV level '{level}' cannot be imported" in problems[0]
 
 
@@ -411,6 +415,7 @@ def test_empty_file_is_a_problem() -> None:
     [
         {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3857"}},
         {"type": "name", "properties": {"name": "EPSG:43260"}},
+        {"type": "name", "properties": {"name": "EPSG:4547"}},  # CGCS2000 Gauss-Krueger metres
         {"type": "link", "properties": {"href": "http://example.com/crs"}},
     ],
 )
@@ -427,9 +432,9 @@ def test_unknown_crs_member(crs: dict[str, Any]) -> None:
 
 def test_feature_label_format() -> None:
     assert (
-        feature_label(3, "430204006001", "某某社区") == "feature #3 (code 430204006001, 某某社区)"
+        feature_label(3, "430204006001", "某某社区") == "feature #4 (code 430204006001, 某某社区)"
     )
-    assert feature_label(0, None, None) == "feature #0 (no code, no name)"
+    assert feature_label(0, None, None) == "feature #1 (no code, no name)"
 
 
 @pytest.mark.parametrize(
@@ -458,7 +463,7 @@ def test_feature_label_format() -> None:
 def test_geometry_problems(geometry: Any, message: str) -> None:
     problems = problems_of(collection(feature(geometry=geometry)))
     assert len(problems) == 1
-    assert problems[0].startswith(f"feature #0 (code {DISTRICT}, 天元区): ")
+    assert problems[0].startswith(f"feature #1 (code {DISTRICT}, 天元区): ")
     assert message in problems[0]
 
 
@@ -524,7 +529,7 @@ def test_non_finite_coordinates() -> None:
 def test_property_problems(kwargs: dict[str, Any], message: str) -> None:
     problems = problems_of(collection(feature(**kwargs)))
     assert len(problems) == 1
-    assert problems[0].startswith("feature #0 (")
+    assert problems[0].startswith("feature #1 (")
     assert message in problems[0]
 
 
@@ -532,14 +537,14 @@ def test_missing_properties_object() -> None:
     raw = feature()
     raw["properties"] = None
     problems = problems_of(collection(raw))
-    assert problems[0] == "feature #0 (no code, no name): has no properties object"
-    assert "feature #0 (no code, no name): missing code" in problems
+    assert problems[0] == "feature #1 (no code, no name): has no properties object"
+    assert "feature #1 (no code, no name): missing code" in problems
 
 
 @pytest.mark.parametrize("raw", ["a string", None, {"type": "Polygon"}, {"properties": {}}])
 def test_item_that_is_not_a_feature(raw: Any) -> None:
     problems = problems_of([feature(), raw])
-    assert problems == ["feature #1 (no code, no name): not a GeoJSON Feature object"]
+    assert problems == ["feature #2 (no code, no name): not a GeoJSON Feature object"]
 
 
 @pytest.mark.parametrize(
@@ -554,7 +559,7 @@ def test_item_that_is_not_a_feature(raw: Any) -> None:
 def test_code_length_rule(level: str, code: str, digits: int, expected: int) -> None:
     problems = problems_of(collection(feature(code=code, level=level, parent="430200")))
     assert problems == [
-        f"feature #0 (code {code}, 天元区): code {code} has {digits} digits, "
+        f"feature #1 (code {code}, 天元区): code {code} has {digits} digits, "
         f"but a {level} code must have {expected}"
     ]
 
@@ -567,8 +572,8 @@ def test_duplicate_codes_name_both_features() -> None:
     )
     problems = problems_of(data)
     assert problems == [
-        f"feature #2 (code {DISTRICT}, 天元区（重复）): duplicate code, "
-        f"also used by feature #0 (code {DISTRICT}, 天元区)"
+        f"feature #3 (code {DISTRICT}, 天元区（重复）): duplicate code, "
+        f"also used by feature #1 (code {DISTRICT}, 天元区)"
     ]
 
 
@@ -576,7 +581,7 @@ def test_duplicates_are_found_even_among_otherwise_broken_features() -> None:
     data = collection(feature(DISTRICT, geometry=None), feature(DISTRICT, "天元区2"))
     problems = problems_of(data)
     assert any("has no geometry" in p for p in problems)
-    assert any("duplicate code" in p and "feature #0" in p for p in problems)
+    assert any("duplicate code" in p and "feature #1" in p for p in problems)
 
 
 def test_every_problem_is_collected_into_one_error() -> None:
@@ -598,10 +603,10 @@ def test_every_problem_is_collected_into_one_error() -> None:
     problems = info.value.problems
     assert len(problems) == 5
     assert problems[0].startswith("unknown coordinate system 'EPSG:3857'")
-    assert problems[1] == f"feature #1 (code {STREET}, no name): missing name"
-    assert problems[2].startswith(f"feature #2 (code {COMMUNITY}, 某某社区): unknown level")
-    assert problems[3].startswith(f"feature #2 (code {COMMUNITY}, 某某社区): invalid geometry")
-    assert problems[4] == f"feature #3 (code {GRID}, 第一网格): has no geometry"
+    assert problems[1] == f"feature #2 (code {STREET}, no name): missing name"
+    assert problems[2].startswith(f"feature #3 (code {COMMUNITY}, 某某社区): unknown level")
+    assert problems[3].startswith(f"feature #3 (code {COMMUNITY}, 某某社区): invalid geometry")
+    assert problems[4] == f"feature #4 (code {GRID}, 第一网格): has no geometry"
     assert str(info.value) == "\n".join(problems)
     assert isinstance(info.value, ValueError)
 
@@ -628,14 +633,14 @@ def test_district_parent_outside_the_tree_is_allowed() -> None:
 def test_missing_parent_code() -> None:
     problems = tree_problems([region(0, STREET, "street", None, STREET_BOXES[0])])
     assert problems == [
-        f"feature #0 (code {STREET}, 某某): has no parent code; a street needs a parent district"
+        f"feature #1 (code {STREET}, 某某): has no parent code; a street needs a parent district"
     ]
 
 
 def test_parent_that_does_not_exist() -> None:
     problems = tree_problems([region(0, STREET, "street", "430299", STREET_BOXES[0])])
     assert problems == [
-        f"feature #0 (code {STREET}, 某某): parent 430299 is neither in the file nor an "
+        f"feature #1 (code {STREET}, 某某): parent 430299 is neither in the file nor an "
         "existing region"
     ]
 
@@ -654,9 +659,9 @@ def test_parent_on_the_wrong_level() -> None:
     ]
     problems = tree_problems(features)
     assert problems == [
-        f"feature #2 (code {GRID}, 某某): parent {STREET} is a street, but the parent of a "
+        f"feature #3 (code {GRID}, 某某): parent {STREET} is a street, but the parent of a "
         "grid must be a community",
-        f"feature #3 (code 430211002, 某某): parent {STREET} is a street, but the parent of a "
+        f"feature #4 (code 430211002, 某某): parent {STREET} is a street, but the parent of a "
         "street must be a district",
     ]
 
@@ -675,8 +680,8 @@ def test_child_sticking_out_of_its_parent() -> None:
     ]
     problems = tree_problems(features)
     assert problems == [
-        f"feature #1 (code {STREET}, 某某): 9.09% of its area lies outside its parent "
-        f"feature #0 (code {DISTRICT}, 天元区) (at most 0.5% is tolerated)"
+        f"feature #2 (code {STREET}, 某某): 9.09% of its area lies outside its parent "
+        f"feature #1 (code {DISTRICT}, 天元区) (at most 0.5% is tolerated)"
     ]
 
 
@@ -711,8 +716,8 @@ def test_overlapping_siblings_in_the_file() -> None:
     ]
     problems = tree_problems(features)
     assert problems == [
-        "feature #1 (code 430211001, 甲街道): overlaps its sibling "
-        "feature #2 (code 430211002, 乙街道) by 25.00% of the smaller area "
+        "feature #2 (code 430211001, 甲街道): overlaps its sibling "
+        "feature #3 (code 430211002, 乙街道) by 25.00% of the smaller area "
         "(at most 0.5% is tolerated)"
     ]
 
@@ -735,7 +740,7 @@ def test_overlap_with_an_existing_sibling() -> None:
     features = [region(0, "430211002", "street", DISTRICT, (113.1, 27.6, 113.4, 28.0))]
     problems = tree_problems(features, existing)
     assert problems == [
-        "feature #0 (code 430211002, 某某): overlaps its sibling existing region 430211001 "
+        "feature #1 (code 430211002, 某某): overlaps its sibling existing region 430211001 "
         "by 50.00% of the smaller area (at most 0.5% is tolerated)"
     ]
 
@@ -800,15 +805,15 @@ def test_sibling_pair_geos_cannot_intersect_is_reported(monkeypatch: pytest.Monk
     ]
     problems = tree_problems([region(2, DISTRICT, "district", None, DISTRICT_BOX), *features])
     assert (
-        "feature #0 (code 430211001, 某某): could not be compared with its sibling "
-        "feature #1 (code 430211002, 某某)"
+        "feature #1 (code 430211001, 某某): could not be compared with its sibling "
+        "feature #2 (code 430211002, 某某)"
     ) in problems
 
 
 def test_code_already_exists() -> None:
     existing = {DISTRICT: existing_region(DISTRICT, "district", None, DISTRICT_BOX)}
     problems = tree_problems([region(0, DISTRICT, "district", None, DISTRICT_BOX)], existing)
-    assert problems == [f"feature #0 (code {DISTRICT}, 某某): code already exists; use replace"]
+    assert problems == [f"feature #1 (code {DISTRICT}, 某某): code already exists; use replace"]
 
 
 def test_replace_allows_existing_codes_and_uses_the_new_geometry() -> None:
@@ -823,7 +828,7 @@ def test_replace_allows_existing_codes_and_uses_the_new_geometry() -> None:
     ]
     check_region_tree(features, existing, replace=True)
     problems = tree_problems(features, existing, replace=False)
-    assert problems == ["feature #0 (code 430211001, 某某): code already exists; use replace"]
+    assert problems == ["feature #1 (code 430211001, 某某): code already exists; use replace"]
 
 
 def test_replaced_parent_is_checked_in_its_new_shape() -> None:
@@ -834,8 +839,8 @@ def test_replaced_parent_is_checked_in_its_new_shape() -> None:
     ]
     problems = tree_problems(features, existing, replace=True)
     assert problems == [
-        "feature #1 (code 430211002, 某某): 100.00% of its area lies outside its parent "
-        f"feature #0 (code {DISTRICT}, 天元区) (at most 0.5% is tolerated)"
+        "feature #2 (code 430211002, 某某): 100.00% of its area lies outside its parent "
+        f"feature #1 (code {DISTRICT}, 天元区) (at most 0.5% is tolerated)"
     ]
 
 
@@ -846,14 +851,14 @@ def test_duplicate_codes_passed_directly() -> None:
     ]
     problems = tree_problems(features)
     assert problems[0] == (
-        f"feature #1 (code {DISTRICT}, 某某): duplicate code, also used by "
-        f"feature #0 (code {DISTRICT}, 某某)"
+        f"feature #2 (code {DISTRICT}, 某某): duplicate code, also used by "
+        f"feature #1 (code {DISTRICT}, 某某)"
     )
 
 
 def test_unknown_level_passed_directly() -> None:
     problems = tree_problems([region(0, DISTRICT, "county", None, DISTRICT_BOX)])
-    assert problems == [f"feature #0 (code {DISTRICT}, 某某): unknown level 'county'"]
+    assert problems == [f"feature #1 (code {DISTRICT}, 某某): unknown level 'county'"]
 
 
 def test_tree_problems_are_all_collected_and_sorted_by_feature() -> None:
@@ -866,12 +871,12 @@ def test_tree_problems_are_all_collected_and_sorted_by_feature() -> None:
     ]
     problems = tree_problems(features, existing)
     assert [p.split(":")[0] for p in problems] == [
-        "feature #0 (code 430211001, 某某)",
-        "feature #1 (code 430211001001, 某某)",
-        "feature #2 (code 430211002, 某某)",
-        f"feature #3 (code {DISTRICT}, 某某)",
+        "feature #1 (code 430211001, 某某)",
+        "feature #2 (code 430211001001, 某某)",
+        "feature #3 (code 430211002, 某某)",
+        f"feature #4 (code {DISTRICT}, 某某)",
     ]
-    assert "overlaps its sibling feature #2" in problems[0]
+    assert "overlaps its sibling feature #3" in problems[0]
     assert "has no parent code" in problems[1]
     assert "lies outside its parent" in problems[2]
     assert "already exists" in problems[3]
@@ -902,7 +907,7 @@ def test_thousands_of_grids_stay_fast() -> None:
     problems = tree_problems(grids, existing)
     elapsed = time.perf_counter() - started
     assert problems == [
-        "feature #0 (code 430211001000000, 某某): overlaps its sibling existing region "
+        "feature #1 (code 430211001000000, 某某): overlaps its sibling existing region "
         "430211001999999 by 100.00% of the smaller area (at most 0.5% is tolerated)"
     ]
     assert elapsed < 10.0  # generous for slow CI; typically well under a second

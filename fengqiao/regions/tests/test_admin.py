@@ -41,7 +41,7 @@ def test_import_page_lists_every_problem_and_imports_nothing(admin_client):
     )
     body = response.content.decode()
     assert response.status_code == 200
-    assert "未导入任何内容" in body and "feature #3" in body and "feature #5" in body
+    assert "未导入任何内容" in body and "feature #4" in body and "feature #6" in body
     assert Region.objects.count() == 0
 
 
