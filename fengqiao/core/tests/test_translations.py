@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 LOCALE = Path(__file__).resolve().parents[2] / "locale"
 PO = LOCALE / "en" / "LC_MESSAGES" / "django.po"
@@ -45,13 +44,21 @@ def test_compiled_catalogue_matches_the_po_file():
 
 
 @pytest.mark.django_db
-def test_login_page_in_english(client):
-    with translation.override("en"):
-        body = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Sign in" in body and "Password" in body
+def test_choosing_english_switches_the_pages(client):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    response = client.get(reverse("login"))
+    body = response.content.decode()
+    assert "Sign in" in body and "Password" in body and '<html lang="en">' in body
+    assert response["Content-Language"] == "en"
 
 
 @pytest.mark.django_db
-def test_login_page_defaults_to_chinese(client):
-    body = client.get(reverse("login")).content.decode()
+def test_pages_are_chinese_even_for_an_english_browser(client):
+    body = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "登录" in body and '<html lang="zh-hans">' in body
+
+
+@pytest.mark.django_db
+def test_unknown_language_cookie_falls_back_to_chinese(client):
+    client.cookies["django_language"] = "xx"
+    assert "登录" in client.get(reverse("login")).content.decode()
