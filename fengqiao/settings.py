@@ -28,8 +28,26 @@ try:
     DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'fengqiao.sqlite3'}")
     MAP_TILE_URL = env_str("MAP_TILE_URL")
     MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION")
+    # Fernet keys for personal data at rest, newest first (see core.fields); derived from
+    # SECRET_KEY when unset, which ties the data to that key: set them in production.
+    FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
+    # Extra local holidays and make-up working days (YYYY-MM-DD, comma-separated).
+    LOCAL_HOLIDAYS = env_list("LOCAL_HOLIDAYS")
+    LOCAL_WORKDAYS = env_list("LOCAL_WORKDAYS")
+    # A year the installed holiday data does not cover yet: "weekdays" counts Monday to Friday
+    # (plus LOCAL_*), "error" refuses to compute deadlines in it.
+    CALENDAR_UNCOVERED_YEARS = env_str("CALENDAR_UNCOVERED_YEARS", "weekdays")
+    # Deadline sweep: "due soon" this many wall-clock hours before a deadline; cases overdue
+    # by more than this many working hours are escalated to the tier above automatically.
+    DUE_SOON_HOURS = env_int("DUE_SOON_HOURS", 24, minimum=1)
+    ESCALATE_OVERDUE_AFTER_HOURS = env_int("ESCALATE_OVERDUE_AFTER_HOURS", 48, minimum=0)
+    SMS_PROVIDER = env_str("SMS_PROVIDER", "fengqiao.notifications.sms.LoggingSmsProvider")
+    EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+    DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "fengqiao@localhost")
 except ConfigError as exc:
     raise ImproperlyConfigured(str(exc)) from exc
+if CALENDAR_UNCOVERED_YEARS not in ("weekdays", "error"):
+    raise ImproperlyConfigured("CALENDAR_UNCOVERED_YEARS must be 'weekdays' or 'error'")
 
 _INSECURE_KEYS = {"", "changeme", "secret", "insecure"}
 if DEBUG:
@@ -97,6 +115,8 @@ INSTALLED_APPS = [
     "fengqiao.core",
     "fengqiao.regions",
     "fengqiao.accounts",
+    "fengqiao.notifications",
+    "fengqiao.cases",
     "fengqiao.demo",
 ]
 

@@ -1,0 +1,116 @@
+"""The deadline sweep (时限监控): due-soon and overdue marks, notices, automatic escalation.
+
+Runs every minute in the worker. Each phase selects the cases whose threshold has passed through
+a partial index, locks them (``SKIP LOCKED`` on PostgreSQL, so a second worker running the same
+phase takes other rows or none), flips their state with one UPDATE per batch, and writes the
+timeline entries and unit notices in bulk, all in one transaction per batch. A case is flipped
+exactly once per threshold because the selection excludes the state it is set to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from fengqiao.cases.choices import OPEN_STATUSES, Action, DeadlineState
+from fengqiao.cases.models import Case, CaseEvent
+from fengqiao.notifications.actions import bulk_queue, unit_rows
+
+BATCH = 2000
+
+
+@dataclass
+class SweepResult:
+    due_soon: int = 0
+    overdue: int = 0
+    escalated: int = 0
+
+
+def _batches(query: Q, now: datetime) -> Iterator[list[tuple[int, int, str, str, str]]]:
+    while True:
+        with transaction.atomic():
+            rows = list(
+                Case.objects.select_for_update(skip_locked=True)
+                .filter(query)
+                .order_by()
+                .values_list("id", "current_unit_id", "number", "title", "status")[:BATCH]
+            )
+            if not rows:
+                return
+            yield rows
+
+
+def _flip(query: Q, state: str, action: str, label: str, now: datetime) -> int:
+    changed = 0
+    emails: dict[int, list[tuple[int, str]]] = {}
+    for rows in _batches(query, now):
+        ids = [row[0] for row in rows]
+        Case.objects.filter(id__in=ids).update(deadline_state=state, updated_at=now)
+        CaseEvent.objects.bulk_create(
+            [
+                CaseEvent(
+                    case_id=case_id,
+                    action=action,
+                    from_status=status,
+                    to_status=status,
+                    from_unit_id=unit_id,
+                    to_unit_id=unit_id,
+                    created_at=now,
+                )
+                for case_id, unit_id, _, _, status in rows
+            ],
+            batch_size=1000,
+        )
+        notices = []
+        for case_id, unit_id, number, title, _ in rows:
+            notices += unit_rows(
+                unit_id, f"{number} {label}", title, case_id=case_id, now=now, emails=emails
+            )
+        bulk_queue(notices)
+        changed += len(rows)
+    return changed
+
+
+def sweep(now: datetime | None = None) -> SweepResult:
+    """One pass over every running deadline; returns how many cases changed in each phase."""
+    now = now or timezone.now()
+    result = SweepResult()
+    result.overdue = _flip(
+        Q(due_at__isnull=False, due_at__lte=now) & ~Q(deadline_state=DeadlineState.OVERDUE),
+        DeadlineState.OVERDUE,
+        Action.OVERDUE,
+        "已超期",
+        now,
+    )
+    result.due_soon = _flip(
+        Q(deadline_state=DeadlineState.NORMAL, due_soon_at__lte=now, due_at__gt=now),
+        DeadlineState.DUE_SOON,
+        Action.DUE_SOON,
+        "即将到期",
+        now,
+    )
+    result.escalated = _escalate_long_overdue(now)
+    return result
+
+
+def _escalate_long_overdue(now: datetime) -> int:
+    from fengqiao.cases.actions import auto_escalate
+
+    margin = timedelta(hours=settings.ESCALATE_OVERDUE_AFTER_HOURS)
+    candidates = Case.objects.filter(
+        deadline_state=DeadlineState.OVERDUE,
+        auto_escalated_at__isnull=True,
+        due_at__lte=now - margin,
+        status__in=OPEN_STATUSES,
+    ).values_list("id", flat=True)[:BATCH]
+    escalated = 0
+    for case_id in list(candidates):
+        case = auto_escalate(Case(pk=case_id), note="超期未办结，系统自动上报")
+        escalated += case.escalations > 0 and case.auto_escalated_at is not None
+    return escalated

@@ -1,0 +1,191 @@
+"""Queueing and delivering notifications (通知).
+
+``queue_*`` functions only add outbox rows, inside the caller's transaction, and arrange for the
+worker to deliver them once that transaction commits; a rolled-back change sends nothing.
+``deliver_pending`` sends what is due, with exponential back-off and a final failure state.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from fengqiao.accounts.models import Membership, Unit, User
+from fengqiao.notifications.models import Channel, Notification, State
+from fengqiao.notifications.sms import sms_provider
+
+logger = logging.getLogger(__name__)
+MAX_ATTEMPTS = 5
+
+
+def _schedule_delivery() -> None:
+    from fengqiao.notifications.tasks import deliver_notifications
+
+    transaction.on_commit(lambda: deliver_notifications.enqueue())
+
+
+def unit_rows(
+    unit_id: int,
+    subject: str,
+    body: str,
+    *,
+    case_id: int | None,
+    now: datetime,
+    emails: dict[int, list[tuple[int, str]]] | None = None,
+) -> list[Notification]:
+    """Outbox rows for a unit: one inbox entry for the unit, an e-mail to each member with an
+    address. ``emails`` caches members' addresses per unit for bulk callers (the sweep)."""
+    if emails is None or unit_id not in emails:
+        members = (
+            Membership.objects.filter(unit_id=unit_id, user__is_active=True)
+            .exclude(user__email="")
+            .values_list("user_id", "user__email")
+            .distinct()
+        )
+        found = list(members)
+        if emails is not None:
+            emails[unit_id] = found
+    else:
+        found = emails[unit_id]
+    rows = [
+        Notification(
+            channel=Channel.INBOX,
+            unit_id=unit_id,
+            subject=subject,
+            body=body,
+            case_id=case_id,
+            state=State.SENT,
+            created_at=now,
+            sent_at=now,
+        )
+    ]
+    rows += [
+        Notification(
+            channel=Channel.EMAIL,
+            user_id=user_id,
+            address=address,
+            subject=subject,
+            body=body,
+            case_id=case_id,
+            created_at=now,
+            next_attempt_at=now,
+        )
+        for user_id, address in found
+    ]
+    return rows
+
+
+def queue_for_unit(unit: Unit, subject: str, body: str, *, case_id: int | None = None) -> None:
+    rows = unit_rows(unit.pk, subject, body, case_id=case_id, now=timezone.now())
+    Notification.objects.bulk_create(rows)
+    if len(rows) > 1:
+        _schedule_delivery()
+
+
+def queue_for_user(user: User, subject: str, body: str, *, case_id: int | None = None) -> None:
+    now = timezone.now()
+    rows = [
+        Notification(
+            channel=Channel.INBOX,
+            user=user,
+            subject=subject,
+            body=body,
+            case_id=case_id,
+            state=State.SENT,
+            created_at=now,
+            sent_at=now,
+        )
+    ]
+    if user.email:
+        rows.append(
+            Notification(
+                channel=Channel.EMAIL,
+                user=user,
+                address=user.email,
+                subject=subject,
+                body=body,
+                case_id=case_id,
+                created_at=now,
+                next_attempt_at=now,
+            )
+        )
+    Notification.objects.bulk_create(rows)
+    if len(rows) > 1:
+        _schedule_delivery()
+
+
+def queue_sms(phone: str, text: str, *, case_id: int | None = None) -> None:
+    now = timezone.now()
+    Notification.objects.create(
+        channel=Channel.SMS,
+        address=phone,
+        subject=text[:200],
+        body=text,
+        case_id=case_id,
+        created_at=now,
+        next_attempt_at=now,
+    )
+    _schedule_delivery()
+
+
+def bulk_queue(rows: Iterable[Notification]) -> None:
+    rows = list(rows)
+    Notification.objects.bulk_create(rows, batch_size=1000)
+    if any(row.state == State.PENDING for row in rows):
+        _schedule_delivery()
+
+
+def _send(notification: Notification) -> None:
+    if notification.channel == Channel.EMAIL:
+        send_mail(
+            notification.subject,
+            notification.body,
+            settings.DEFAULT_FROM_EMAIL,
+            [notification.address],
+            fail_silently=False,
+        )
+    elif notification.channel == Channel.SMS:
+        sms_provider().send(notification.address, notification.body)
+
+
+def deliver_pending(limit: int = 200, now: datetime | None = None) -> int:
+    """Send up to ``limit`` due notifications; returns how many were sent.
+
+    Each row is claimed in its own short transaction with ``SKIP LOCKED`` (PostgreSQL) so two
+    workers never send the same message; SQLite serialises writers instead.
+    """
+    now = now or timezone.now()
+    sent = 0
+    for _ in range(limit):
+        with transaction.atomic():
+            row = (
+                Notification.objects.select_for_update(skip_locked=True)
+                .filter(state=State.PENDING, next_attempt_at__lte=now)
+                .order_by("next_attempt_at", "id")
+                .first()
+            )
+            if row is None:
+                break
+            row.attempts += 1
+            try:
+                _send(row)
+            except Exception as exc:  # any provider failure is recorded, never lost
+                row.last_error = f"{type(exc).__name__}: {exc}"[:500]
+                if row.attempts >= MAX_ATTEMPTS:
+                    row.state = State.FAILED
+                    logger.warning("notification %s failed for good: %s", row.pk, row.last_error)
+                else:
+                    row.next_attempt_at = now + timedelta(minutes=2**row.attempts)
+            else:
+                row.state, row.sent_at = State.SENT, now
+                sent += 1
+            row.save(
+                update_fields=["attempts", "last_error", "state", "next_attempt_at", "sent_at"]
+            )
+    return sent
