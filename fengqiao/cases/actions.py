@@ -9,10 +9,12 @@ Intake (``submit``) lives in ``cases.intake``.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,9 +30,12 @@ from fengqiao.cases.choices import (
     Status,
 )
 from fengqiao.cases.errors import InvalidInput, NotAllowed, NotPermitted
-from fengqiao.cases.models import Case, CaseEvent, ExtensionRequest, Supervision
+from fengqiao.cases.models import Attachment, Case, CaseEvent, ExtensionRequest, Supervision
 from fengqiao.cases.routing import centre_above, tier_rank
+from fengqiao.lib.uploads import UploadRejected, check_upload
 from fengqiao.notifications.actions import queue_for_unit, queue_for_user, queue_sms
+
+MAX_ATTACHMENTS = 20
 
 
 def _lock(case: Case) -> Case:
@@ -696,3 +701,46 @@ def merge(duplicate: Case, *, into: Case, by: User, note: str = "") -> Case:
         duplicate, _("与事件 %(n)s 反映的是同一问题，已合并办理。") % {"n": into.number}
     )
     return duplicate
+
+
+def add_attachment(case: Case, *, data: bytes, filename: str, by: User | None) -> Attachment:
+    """附件: check a file by its content (images re-encoded, EXIF and location stripped), store
+    it, and note it on the timeline. The reporter (``by=None`` on the public pages) or anyone
+    working on the case may attach; the file is written first and removed if the row fails."""
+    try:
+        checked = check_upload(data, filename)
+    except UploadRejected as exc:
+        raise InvalidInput(exc.message_zh) from exc
+    stored = f"{uuid.uuid4().hex}{checked.extension}"
+    attachment = Attachment(
+        case=case,
+        stored_name=stored,
+        original_name=checked.original_name,
+        content_type=checked.content_type,
+        kind=checked.kind,
+        size=len(checked.data),
+        uploaded_by=by,
+    )
+    attachment.file.save(stored, ContentFile(checked.data), save=False)
+    try:
+        with transaction.atomic():
+            locked = _lock(case)
+            if locked.status in FINAL_STATUSES and locked.status != Status.CLOSED:
+                raise NotAllowed(_("该事件已不予受理或已合并，不能再添加附件。"))
+            if locked.attachments.count() >= MAX_ATTACHMENTS:
+                raise NotAllowed(_("每个事件最多 %(n)d 个附件。") % {"n": MAX_ATTACHMENTS})
+            attachment.save()
+            record(
+                locked,
+                Action.ATTACH,
+                by=by,
+                unit=None,
+                from_status=locked.status,
+                from_unit=locked.current_unit,
+                note=checked.original_name,
+                data={"attachment": attachment.pk, "kind": checked.kind},
+            )
+    except Exception:
+        attachment.file.delete(save=False)
+        raise
+    return attachment

@@ -92,6 +92,7 @@ class Action(models.TextChoices):
     RATE = "rate", _("评价")
     MERGE = "merge", _("合并")
     MERGED_IN = "merged_in", _("并入重复事件")
+    ATTACH = "attach", _("添加附件")
     HANDLE_ON_SPOT = "handle_on_spot", _("即时处置")
     DUE_SOON = "due_soon", _("即将到期")
     OVERDUE = "overdue", _("已超期")

@@ -2,7 +2,8 @@
 
 Residents and staff attach photos and documents to cases. The file name and the content type the
 browser declares are chosen by the uploader, so neither is trusted: the type comes from the bytes
-(magic numbers, then structure), and a name whose extension names a different type is refused.
+(magic numbers, then structure), and a name whose extension names a different type is refused
+(one image format named as another is tolerated, as images are re-encoded anyway).
 
 Accepted:
 
@@ -67,9 +68,11 @@ _ACCEPTED: dict[str, tuple[str, str]] = {
 }
 _PIL_FORMATS = {"jpeg": "JPEG", "png": "PNG", "gif": "GIF", "webp": "WEBP"}
 
-# Image names and image bytes may disagree among themselves (a PNG screenshot saved as .jpg is
-# common and harmless, since the bytes are re-encoded anyway); any other disagreement is refused.
 _IMAGE_FAMILIES = frozenset(_PIL_FORMATS)
+# Image names and image bytes may disagree among themselves (a PNG screenshot saved as .jpg, a
+# phone's JPEG export still called .HEIC): common, and harmless since the bytes are re-encoded.
+# Any other disagreement between name and content is refused.
+_IMAGE_NAMES = _IMAGE_FAMILIES | {"heif"}
 
 _LABELS: dict[str, tuple[str, str]] = {
     "jpeg": ("a JPEG image", "JPEG 图片"),
@@ -325,7 +328,7 @@ def _check_name_agrees(name: str, family: str | None) -> None:
     claimed = _EXTENSION_FAMILIES.get(extension)
     if claimed is None or family is None or claimed == family:
         return
-    if claimed in _IMAGE_FAMILIES and family in _IMAGE_FAMILIES:
+    if claimed in _IMAGE_NAMES and family in _IMAGE_FAMILIES:
         return
     label, label_zh = _LABELS[family]
     raise _Refusal(
@@ -542,11 +545,11 @@ def _corrupt_image() -> _Refusal:
 
 def _too_many_pixels(pixels: int | None, limits: UploadLimits) -> _Refusal:
     size = f" ({pixels / 1_000_000:.0f} megapixels)" if pixels is not None else ""
-    limit = f"{limits.max_image_pixels / 1_000_000:g}"
+    limit = limits.max_image_pixels
     return _Refusal(
         "too_many_pixels",
-        f"the image is too large{size}; the limit is {limit} megapixels",
-        f"图片像素过多（最多 {limit} 百万像素）",
+        f"the image is too large{size}; the limit is {limit / 1_000_000:g} megapixels",
+        f"图片像素过多（最多 {limit / 10_000:g} 万像素）",
     )
 
 

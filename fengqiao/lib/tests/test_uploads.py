@@ -266,14 +266,25 @@ def test_sixteen_bit_greyscale_png_is_not_clipped_to_white():
     assert 100 < value[0] < 160
 
 
+@pytest.mark.filterwarnings("ignore:Corrupt EXIF data")
+def test_photo_with_broken_exif_is_still_accepted():
+    out = io.BytesIO()
+    broken = b"Exif\x00\x00MM\x00*\x00\x00\x00\x08\xff\xff\x01"
+    Image.new("RGB", (30, 10)).save(out, format="JPEG", exif=broken)
+    checked = check_upload(out.getvalue(), "old-phone.jpg")
+    assert (checked.width, checked.height) == (30, 10)
+    assert b"Exif" not in checked.data
+
+
 @pytest.mark.parametrize("name", ["photo.jpeg", "PHOTO.JPG", "photo.jfif", "IMG_0001"])
 def test_jpeg_aliases_and_missing_extension_are_fine(name):
     assert check_upload(make_image("JPEG"), name).original_name == name
 
 
-def test_image_named_as_another_image_format_is_reencoded_not_refused():
-    checked = check_upload(make_image("PNG"), "wechat.jpg")
-    assert checked.extension == ".jpg"
+@pytest.mark.parametrize(("fmt", "name"), [("PNG", "wechat.jpg"), ("JPEG", "IMG_0001.HEIC")])
+def test_image_named_as_another_image_format_is_reencoded_not_refused(fmt, name):
+    checked = check_upload(make_image(fmt), name)
+    assert (checked.extension, checked.original_name) == (".jpg", name)
 
 
 # --- documents -----------------------------------------------------------------------------------
@@ -425,6 +436,7 @@ def test_image_over_the_configured_pixel_limit_is_refused():
     error = reject(png_with_header(8000, 8000), "big.png")
     assert error.reason == "too_many_pixels"
     assert "64 megapixels" in str(error)
+    assert error.message_zh == "“big.png”：图片像素过多（最多 4000 万像素）"
     small_limit = reject(make_image("JPEG", size=(300, 300)), "a.jpg", max_image_pixels=10_000)
     assert small_limit.reason == "too_many_pixels"
 
