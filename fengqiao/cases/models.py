@@ -146,6 +146,14 @@ class CaseNumber(models.Model):
         return f"{self.day}: {self.last}"
 
 
+class CaseQuerySet(models.QuerySet["Case"]):
+    def visible_to(self, user: Any) -> CaseQuerySet:
+        """The cases ``user`` may see: their territory plus work assigned to their units."""
+        from fengqiao.accounts.scoping import scope_for
+
+        return self.filter(scope_for(user).q(region_path="region_path", unit="current_unit"))
+
+
 class Case(models.Model):
     number = models.CharField(_("编号"), max_length=20, unique=True, editable=False)
     tracking_code = models.CharField(_("查询码"), max_length=16, unique=True, editable=False)
@@ -244,6 +252,8 @@ class Case(models.Model):
         related_name="duplicates",
     )
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("事件")
