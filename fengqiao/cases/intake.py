@@ -123,8 +123,11 @@ def submit(
     priority: str | None = None,
     handled_on_spot: bool = False,
     outcome: str = "",
+    notify: bool = True,
 ) -> Case:
-    """Create a case from a report and route it; raises InvalidInput naming the problem."""
+    """Create a case from a report and route it; raises InvalidInput naming the problem.
+
+    ``notify=False`` skips telling the receiving unit (historical imports of closed cases)."""
     category = _category(category)
     if channel not in Channel.values:
         raise InvalidInput(_("未知的来源渠道：%(c)s") % {"c": channel})
@@ -164,11 +167,11 @@ def submit(
     unit = route(category, place)
     if unit is None:
         raise InvalidInput(_("没有可以受理该事件的单位，请联系管理员配置分派规则。"))
-    return _create(case, unit, by, now)
+    return _create(case, unit, by, now, notify=notify)
 
 
 @transaction.atomic
-def _create(case: Case, unit: Unit, by: User | None, now: datetime) -> Case:
+def _create(case: Case, unit: Unit, by: User | None, now: datetime, *, notify: bool) -> Case:
     case.number, case.tracking_code = _next_number(now), new_tracking_code()
     case.current_unit, case.current_tier, case.status = unit, unit.tier, Status.SUBMITTED
     c = case.category
@@ -186,9 +189,10 @@ def _create(case: Case, unit: Unit, by: User | None, now: datetime) -> Case:
         public=True,
         at=now,
     )
-    from fengqiao.notifications.actions import queue_for_unit
+    if notify:
+        from fengqiao.notifications.actions import queue_for_unit
 
-    queue_for_unit(unit, f"{case.number} 新上报事件待受理", case.title, case_id=case.pk)
+        queue_for_unit(unit, f"{case.number} 新上报事件待受理", case.title, case_id=case.pk)
     return case
 
 
