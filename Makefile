@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8000
 
-.PHONY: demo test lint typecheck messages bench bench-locator clean
+.PHONY: demo test lint typecheck messages bench bench-locator bench-sweep clean
 
 $(VENV)/.runtime: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,11 +39,15 @@ messages: $(VENV)/.dev
 	  -l en --no-location --ignore '*/tests/*' --ignore 'demo/data/*'
 	cd fengqiao && DJANGO_SETTINGS_MODULE=fengqiao.settings_test ../$(PY) ../manage.py compilemessages -l en
 
-bench: bench-locator
+bench: bench-locator bench-sweep
 
 ## make bench-locator: 1,000,000 points among 2,000 grids, vectorised locator vs the plain loop
 bench-locator: $(VENV)/.runtime
 	$(PY) bench/locator.py
+
+## make bench-sweep: deadline sweep over 1,000,000 open cases (1 % change) on SQLite and PostgreSQL
+bench-sweep: $(VENV)/.runtime
+	$(PY) bench/sweep.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -155,8 +155,10 @@ class CaseQuerySet(models.QuerySet["Case"]):
 
 
 class Case(models.Model):
-    number = models.CharField(_("编号"), max_length=20, unique=True, editable=False)
-    tracking_code = models.CharField(_("查询码"), max_length=16, unique=True, editable=False)
+    # Unique through Meta.constraints, not unique=True: on PostgreSQL unique=True also builds a
+    # second "_like" index per column, which every sweep UPDATE would have to maintain.
+    number = models.CharField(_("编号"), max_length=20, editable=False)
+    tracking_code = models.CharField(_("查询码"), max_length=16, editable=False)
     kind = models.CharField(_("事件类型"), max_length=16, choices=CaseKind.choices)
     category = models.ForeignKey(
         Category, verbose_name=_("类别"), on_delete=models.PROTECT, related_name="cases"
@@ -196,8 +198,13 @@ class Case(models.Model):
     suspended_status = models.CharField(
         max_length=16, choices=Status.choices, blank=True, editable=False
     )
+    # No index of its own: case_unit_status_idx starts with this column.
     current_unit = models.ForeignKey(
-        Unit, verbose_name=_("当前承办单位"), on_delete=models.PROTECT, related_name="current_cases"
+        Unit,
+        verbose_name=_("当前承办单位"),
+        on_delete=models.PROTECT,
+        related_name="current_cases",
+        db_index=False,
     )
     current_tier = models.CharField(_("当前层级"), max_length=16, choices=Tier.choices)
     dispatcher_unit = models.ForeignKey(
@@ -259,6 +266,10 @@ class Case(models.Model):
         verbose_name = _("事件")
         verbose_name_plural = _("事件")
         ordering = ["-submitted_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["number"], name="case_number_unique"),
+            models.UniqueConstraint(fields=["tracking_code"], name="case_tracking_code_unique"),
+        ]
         indexes = [
             # The deadline sweep reads only open, running cases by their next threshold.
             models.Index(

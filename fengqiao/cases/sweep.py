@@ -3,8 +3,10 @@
 Runs every minute in the worker. Each phase selects the cases whose threshold has passed through
 a partial index, locks them (``SKIP LOCKED`` on PostgreSQL, so a second worker running the same
 phase takes other rows or none), flips their state with one UPDATE per batch, and writes the
-timeline entries and unit notices in bulk, all in one transaction per batch. A case is flipped
-exactly once per threshold because the selection excludes the state it is set to.
+timeline entries and unit inbox notices in bulk, all in one transaction per batch. A case is
+flipped exactly once per threshold because the selection excludes the state it is set to.
+E-mail is one digest per unit and phase (listing its cases), not one message per case: a unit
+with forty cases turning overdue at the start of a working day gets one e-mail, not forty.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from django.utils import timezone
 
 from fengqiao.cases.choices import OPEN_STATUSES, Action, DeadlineState
 from fengqiao.cases.models import Case, CaseEvent
-from fengqiao.notifications.actions import bulk_queue, unit_rows
+from fengqiao.notifications.actions import bulk_queue, email_rows, inbox_row
 
 BATCH = 2000
 
@@ -48,7 +50,7 @@ def _batches(query: Q, now: datetime) -> Iterator[list[tuple[int, int, str, str,
 
 def _flip(query: Q, state: str, action: str, label: str, now: datetime) -> int:
     changed = 0
-    emails: dict[int, list[tuple[int, str]]] = {}
+    per_unit: dict[int, list[str]] = {}
     for rows in _batches(query, now):
         ids = [row[0] for row in rows]
         Case.objects.filter(id__in=ids).update(deadline_state=state, updated_at=now)
@@ -67,14 +69,26 @@ def _flip(query: Q, state: str, action: str, label: str, now: datetime) -> int:
             ],
             batch_size=1000,
         )
-        notices = []
-        for case_id, unit_id, number, title, _ in rows:
-            notices += unit_rows(
-                unit_id, f"{number} {label}", title, case_id=case_id, now=now, emails=emails
-            )
-        bulk_queue(notices)
+        bulk_queue(
+            inbox_row(unit_id, f"{number} {label}", title, case_id=case_id, now=now)
+            for case_id, unit_id, number, title, _ in rows
+        )
+        for _, unit_id, number, title, _ in rows:
+            per_unit.setdefault(unit_id, []).append(f"{number} {title}")
         changed += len(rows)
+    _email_digests(per_unit, label, now)
     return changed
+
+
+def _email_digests(per_unit: dict[int, list[str]], label: str, now: datetime) -> None:
+    cache: dict[int, list[tuple[int, str]]] = {}
+    rows = []
+    with transaction.atomic():
+        for unit_id, lines in per_unit.items():
+            subject = f"{len(lines)} 件事件{label}"
+            body = "\n".join(lines[:200]) + ("\n……" if len(lines) > 200 else "")
+            rows += email_rows(unit_id, subject, body, case_id=None, now=now, emails=cache)
+        bulk_queue(rows)
 
 
 def sweep(now: datetime | None = None) -> SweepResult:
@@ -103,12 +117,15 @@ def _escalate_long_overdue(now: datetime) -> int:
     from fengqiao.cases.actions import auto_escalate
 
     margin = timedelta(hours=settings.ESCALATE_OVERDUE_AFTER_HOURS)
-    candidates = Case.objects.filter(
+    overdue = Case.objects.filter(
         deadline_state=DeadlineState.OVERDUE,
         auto_escalated_at__isnull=True,
         due_at__lte=now - margin,
         status__in=OPEN_STATUSES,
-    ).values_list("id", flat=True)[:BATCH]
+    )
+    # Oldest first, and an explicit order keeps SQLite on case_escalate_idx instead of walking
+    # the default ordering's index (-submitted_at) over every case.
+    candidates = overdue.order_by("due_at").values_list("id", flat=True)[:BATCH]
     escalated = 0
     for case_id in list(candidates):
         case = auto_escalate(Case(pk=case_id), note="超期未办结，系统自动上报")

@@ -30,55 +30,52 @@ def _schedule_delivery() -> None:
     transaction.on_commit(lambda: deliver_notifications.enqueue())
 
 
-def unit_rows(
-    unit_id: int,
-    subject: str,
-    body: str,
-    *,
-    case_id: int | None,
-    now: datetime,
+def _member_emails(
+    unit_id: int, cache: dict[int, list[tuple[int, str]]] | None
+) -> list[tuple[int, str]]:
+    if cache is not None and unit_id in cache:
+        return cache[unit_id]
+    found = list(
+        Membership.objects.filter(unit_id=unit_id, user__is_active=True)
+        .exclude(user__email="")
+        .values_list("user_id", "user__email")
+        .distinct()
+    )
+    if cache is not None:
+        cache[unit_id] = found
+    return found
+
+
+def inbox_row(
+    unit_id: int, subject: str, body: str, *, case_id: int | None, now: datetime
+) -> Notification:
+    """The unit's inbox entry (站内消息): visible to every member at once, nothing to deliver."""
+    return Notification(channel=Channel.INBOX, unit_id=unit_id, subject=subject, body=body,
+                        case_id=case_id, state=State.SENT, created_at=now, sent_at=now)
+
+
+def email_rows(
+    unit_id: int, subject: str, body: str, *, case_id: int | None, now: datetime,
     emails: dict[int, list[tuple[int, str]]] | None = None,
 ) -> list[Notification]:
-    """Outbox rows for a unit: one inbox entry for the unit, an e-mail to each member with an
-    address. ``emails`` caches members' addresses per unit for bulk callers (the sweep)."""
-    if emails is None or unit_id not in emails:
-        members = (
-            Membership.objects.filter(unit_id=unit_id, user__is_active=True)
-            .exclude(user__email="")
-            .values_list("user_id", "user__email")
-            .distinct()
-        )
-        found = list(members)
-        if emails is not None:
-            emails[unit_id] = found
-    else:
-        found = emails[unit_id]
-    rows = [
-        Notification(
-            channel=Channel.INBOX,
-            unit_id=unit_id,
-            subject=subject,
-            body=body,
-            case_id=case_id,
-            state=State.SENT,
-            created_at=now,
-            sent_at=now,
-        )
+    """An e-mail to each member of the unit with an address; ``emails`` caches the addresses
+    per unit for bulk callers (the sweep)."""
+    return [
+        Notification(channel=Channel.EMAIL, user_id=user_id, address=address, subject=subject,
+                     body=body, case_id=case_id, created_at=now, next_attempt_at=now)
+        for user_id, address in _member_emails(unit_id, emails)
     ]
-    rows += [
-        Notification(
-            channel=Channel.EMAIL,
-            user_id=user_id,
-            address=address,
-            subject=subject,
-            body=body,
-            case_id=case_id,
-            created_at=now,
-            next_attempt_at=now,
-        )
-        for user_id, address in found
+
+
+def unit_rows(
+    unit_id: int, subject: str, body: str, *, case_id: int | None, now: datetime,
+    emails: dict[int, list[tuple[int, str]]] | None = None,
+) -> list[Notification]:
+    """Outbox rows for a unit: its inbox entry and an e-mail to each member with an address."""
+    return [
+        inbox_row(unit_id, subject, body, case_id=case_id, now=now),
+        *email_rows(unit_id, subject, body, case_id=case_id, now=now, emails=emails),
     ]
-    return rows
 
 
 def queue_for_unit(unit: Unit, subject: str, body: str, *, case_id: int | None = None) -> None:
