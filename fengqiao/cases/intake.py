@@ -124,10 +124,73 @@ def submit(
     handled_on_spot: bool = False,
     outcome: str = "",
     notify: bool = True,
+    submission_key: str = "",
 ) -> Case:
     """Create a case from a report and route it; raises InvalidInput naming the problem.
 
-    ``notify=False`` skips telling the receiving unit (historical imports of closed cases)."""
+    ``notify=False`` skips telling the receiving unit (historical imports of closed cases).
+    ``submission_key`` makes the call idempotent: the same key returns the case it created.
+    """
+    if submission_key:
+        if len(submission_key) > 64:
+            raise InvalidInput(_("提交标识过长。"))
+        existing = Case.objects.filter(submission_key=submission_key).first()
+        if existing is not None:
+            return existing
+    try:
+        return _submit(
+            category=category,
+            title=title,
+            description=description,
+            occurred_at=occurred_at,
+            channel=channel,
+            by=by,
+            lon=lon,
+            lat=lat,
+            crs=crs,
+            region=region,
+            address=address,
+            people_involved=people_involved,
+            anonymous=anonymous,
+            reporter_name=reporter_name,
+            reporter_phone=reporter_phone,
+            priority=priority,
+            handled_on_spot=handled_on_spot,
+            outcome=outcome,
+            notify=notify,
+            submission_key=submission_key,
+        )
+    except IntegrityError:
+        # The same key committed by a concurrent request between our check and our insert.
+        existing = Case.objects.filter(submission_key=submission_key).first()
+        if submission_key and existing is not None:
+            return existing
+        raise
+
+
+def _submit(
+    *,
+    category: Category | str,
+    title: str,
+    description: str,
+    occurred_at: datetime,
+    channel: str,
+    by: User | None,
+    lon: float | None,
+    lat: float | None,
+    crs: str,
+    region: Region | None,
+    address: str,
+    people_involved: int,
+    anonymous: bool,
+    reporter_name: str,
+    reporter_phone: str,
+    priority: str | None,
+    handled_on_spot: bool,
+    outcome: str,
+    notify: bool,
+    submission_key: str,
+) -> Case:
     category = _category(category)
     if channel not in Channel.values:
         raise InvalidInput(_("未知的来源渠道：%(c)s") % {"c": channel})
@@ -161,6 +224,7 @@ def submit(
         people_involved=int(people_involved),
         priority=priority or category.priority,
         submitted_at=now,
+        submission_key=submission_key,
     )
     if handled_on_spot:
         return _create_handled_on_spot(case, by, _clean(outcome, _("处置结果"), 5000), now)

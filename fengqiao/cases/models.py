@@ -159,6 +159,9 @@ class Case(models.Model):
     # second "_like" index per column, which every sweep UPDATE would have to maintain.
     number = models.CharField(_("编号"), max_length=20, editable=False)
     tracking_code = models.CharField(_("查询码"), max_length=16, editable=False)
+    # A key the submitting form or client sends once per report, so that a resubmitted form or
+    # a retried request returns the case already created instead of a second one.
+    submission_key = models.CharField(max_length=64, blank=True, default="", editable=False)
     kind = models.CharField(_("事件类型"), max_length=16, choices=CaseKind.choices)
     category = models.ForeignKey(
         Category, verbose_name=_("类别"), on_delete=models.PROTECT, related_name="cases"
@@ -269,6 +272,11 @@ class Case(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["number"], name="case_number_unique"),
             models.UniqueConstraint(fields=["tracking_code"], name="case_tracking_code_unique"),
+            models.UniqueConstraint(
+                fields=["submission_key"],
+                name="case_submission_key_unique",
+                condition=~Q(submission_key=""),
+            ),
         ]
         indexes = [
             # The deadline sweep reads only open, running cases by their next threshold.

@@ -35,8 +35,14 @@ def test_case_page_shows_the_timeline_and_masks_the_phone(admin_client, personas
 
 @pytest.mark.parametrize(
     ("persona", "sees"),
-    [("grid_worker", True), ("community_operator", True), ("street_operator", True),
-     ("district_leader", True), ("department_handler", False), ("outsider", False)],
+    [
+        ("grid_worker", True),
+        ("community_operator", True),
+        ("street_operator", True),
+        ("district_leader", True),
+        ("department_handler", False),
+        ("outsider", False),
+    ],
 )
 def test_case_visibility_follows_the_scope(personas, persona, sees):
     case = make_case()

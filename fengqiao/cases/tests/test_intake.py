@@ -128,3 +128,11 @@ def test_gcj02_point_is_converted(personas):
     )
     assert case.lon is not None and case.lat is not None
     assert abs(case.lon - GRID_1[0]) < 1e-6 and abs(case.lat - GRID_1[1]) < 1e-6
+
+
+def test_resubmitted_report_with_the_same_key_creates_one_case(personas):
+    first = make_case(submission_key="form-7f3a")
+    again = make_case(submission_key="form-7f3a", title="改了标题再提交")
+    assert again.pk == first.pk and Case.objects.count() == 1
+    assert make_case(submission_key="form-other").pk != first.pk
+    assert make_case().pk and make_case().pk  # no key: every call is a new case
