@@ -312,7 +312,8 @@ def make_fixtures() -> dict[int, int]:
     """A district, a street, 50 communities with one grid each, and a centre per community.
 
     Each centre has EMAIL_MEMBERS members with an e-mail address and one without, so every
-    notice is an inbox row and each unit gets EMAIL_MEMBERS digest e-mails per phase. Returns {centre id: its grid's id}.
+    notice is an inbox row and each unit gets EMAIL_MEMBERS digest e-mails per phase.
+    Returns {centre id: its grid's id}.
     """
     from django.contrib.auth.hashers import make_password
 

@@ -117,6 +117,8 @@ INSTALLED_APPS = [
     "fengqiao.accounts",
     "fengqiao.notifications",
     "fengqiao.cases",
+    "fengqiao.fieldwork",
+    "fengqiao.portal",
     "fengqiao.demo",
 ]
 

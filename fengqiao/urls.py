@@ -17,6 +17,9 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("regions/", include("fengqiao.regions.urls")),
+    path("cases/", include("fengqiao.cases.urls")),
+    path("grid/", include("fengqiao.fieldwork.urls")),
+    path("r/", include("fengqiao.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -58,3 +58,84 @@ def supervising_unit(user: User, case: Case) -> Unit | None:
         ):
             return unit
     return None
+
+
+class Roles:
+    """A user's memberships loaded once ({unit id: roles}), to decide many actions cheaply."""
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+        self.by_unit: dict[int, set[str]] = {}
+        if user.is_authenticated and user.is_active:
+            for unit_id, role in Membership.objects.filter(
+                user=user, unit__is_active=True
+            ).values_list("unit_id", "role"):
+                self.by_unit.setdefault(unit_id, set()).add(role)
+
+    def holds(self, unit_id: int | None, roles: Collection[str]) -> bool:
+        if unit_id is None or not self.user.is_active:
+            return False
+        return self.user.is_superuser or bool(self.by_unit.get(unit_id, set()) & set(roles))
+
+    @property
+    def unit_ids(self) -> list[int]:
+        return sorted(self.by_unit)
+
+
+def allowed_actions(user: User, case: Case, roles: Roles | None = None) -> list[str]:
+    """The actions this user may take on this case now, in the order the page offers them.
+
+    Mirrors the checks in ``cases.actions`` without raising; the action itself re-checks.
+    """
+    from fengqiao.cases.choices import OPEN_STATUSES, Status
+
+    roles = roles or Roles(user)
+    status = case.status
+    centre = roles.holds(case.current_unit_id, CENTRE_ROLES)
+    handling = roles.holds(case.current_unit_id, HANDLING_ROLES)
+    overseer = roles.holds(case.dispatcher_unit_id or case.current_unit_id, CENTRE_ROLES)
+    allowed: list[tuple[str, bool]] = [
+        ("accept", status == Status.SUBMITTED and centre),
+        ("reject", status == Status.SUBMITTED and centre),
+        ("claim", status in (Status.DISPATCHED, Status.ACCEPTED) and handling),
+        ("dispatch", status == Status.ACCEPTED and centre),
+        ("assign_down", status == Status.ACCEPTED and centre and case.current_tier != "community"),
+        (
+            "escalate",
+            status in (Status.ACCEPTED, Status.DISPATCHED, Status.IN_PROGRESS)
+            and centre
+            and case.current_tier != "district",
+        ),
+        (
+            "progress",
+            status in (Status.ACCEPTED, Status.DISPATCHED, Status.IN_PROGRESS) and handling,
+        ),
+        ("resolve", status == Status.IN_PROGRESS and handling),
+        ("request_extension", status in (Status.IN_PROGRESS, Status.DISPATCHED) and handling),
+        ("decide_extension", status in (Status.IN_PROGRESS, Status.DISPATCHED) and overseer),
+        (
+            "return",
+            status in (Status.DISPATCHED, Status.IN_PROGRESS)
+            and handling
+            and case.dispatcher_unit_id not in (None, case.current_unit_id),
+        ),
+        ("suspend", status in OPEN_STATUSES and overseer),
+        ("resume", status == Status.SUSPENDED and overseer),
+        ("verify", status == Status.RESOLVED and overseer),
+        (
+            "follow_up",
+            status == Status.CLOSED
+            and case.followed_up_at is None
+            and not case.handled_on_spot
+            and overseer,
+        ),
+        ("reopen", status in (Status.CLOSED, Status.RESOLVED, Status.REJECTED) and overseer),
+        ("merge", status in OPEN_STATUSES and centre),
+        (
+            "supervise",
+            status in (*OPEN_STATUSES, Status.SUSPENDED)
+            and (user.is_superuser or supervising_unit(user, case) is not None),
+        ),
+        ("attach", status not in (Status.REJECTED, Status.MERGED) and (handling or overseer)),
+    ]
+    return [name for name, ok in allowed if ok]

@@ -22,3 +22,14 @@ def prune_task_results() -> int:
 
 
 register_periodic("core.prune_task_results", timedelta(days=1), prune_task_results)
+
+
+@task()
+def prune_rate_counters() -> int:
+    """Delete rate-limit counters of ended windows (see core.ratelimit); returns how many."""
+    from fengqiao.core import ratelimit
+
+    return ratelimit.prune()
+
+
+register_periodic("core.prune_rate_counters", timedelta(hours=1), prune_rate_counters)

@@ -3,6 +3,7 @@
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -21,6 +22,11 @@ def free_port():
 def get(url):
     with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback only
         return response.status, response.read().decode()
+
+
+def periodic_jobs(path):
+    with sqlite3.connect(path) as db:
+        return db.execute("SELECT count(*) FROM core_periodicjob").fetchone()[0]
 
 
 def test_serve_answers_on_loopback_and_stops_cleanly(tmp_path):
@@ -61,6 +67,10 @@ def test_serve_answers_on_loopback_and_stops_cleanly(tmp_path):
         assert status == 200 and "登录" in body
         status, css = get(f"http://127.0.0.1:{port}/static/vendor/leaflet-1.9.4/leaflet.css")
         assert status == 200 and ".leaflet-container" in css
+        # The worker is up once it has recorded its periodic jobs in the database.
+        while not periodic_jobs(tmp_path / "fengqiao.sqlite3"):
+            assert time.monotonic() < deadline, "the worker did not start within 60 s"
+            time.sleep(0.3)
     finally:
         server.send_signal(signal.SIGTERM)
         output = server.communicate(timeout=60)[0]

@@ -1,0 +1,80 @@
+"""Hotline and walk-in entry by staff (热线、来访登记), with the duplicate hint."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from fengqiao.accounts.models import User
+from fengqiao.cases.errors import CaseError
+from fengqiao.cases.forms import NewCaseForm
+from fengqiao.cases.intake import submit
+from fengqiao.cases.models import Case
+from fengqiao.cases.similar import similar_open_cases
+
+FIELD_OF_ERROR = {
+    "位置": None,
+    "标题": "title",
+    "描述": "description",
+    "电话": "reporter_phone",
+    "类别": "category",
+    "发生时间": "occurred_at",
+    "人数": "people_involved",
+}
+
+
+def _field_for(message: str) -> str | None:
+    return next((field for key, field in FIELD_OF_ERROR.items() if key in message), None)
+
+
+@login_required
+def new_case(request: HttpRequest) -> HttpResponse:
+    """Register a report taken by phone or at the counter; warn first about likely duplicates."""
+    user = cast(User, request.user)
+    form = NewCaseForm(request.POST or None)
+    similar = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        similar = similar_open_cases(
+            Case.objects.visible_to(user),
+            text=f"{data['title']}{data['description']}",
+            category=data["category"],
+            lon=data["lon"],
+            lat=data["lat"],
+            region=data["region"],
+        )
+        if not similar or data["confirm_new"]:
+            try:
+                case = submit(
+                    category=data["category"],
+                    title=data["title"],
+                    description=data["description"],
+                    occurred_at=data["occurred_at"],
+                    channel=data["channel"],
+                    by=user,
+                    lon=data["lon"],
+                    lat=data["lat"],
+                    region=data["region"],
+                    address=data["address"],
+                    people_involved=data["people_involved"],
+                    anonymous=data["anonymous"],
+                    reporter_name=data["reporter_name"],
+                    reporter_phone=data["reporter_phone"],
+                    submission_key=data["submission_key"],
+                )
+            except CaseError as exc:
+                form.add_error(_field_for(exc.message), exc.message)
+            else:
+                messages.success(request, _("已登记事件 %(n)s。") % {"n": case.number})
+                return redirect("cases:detail", number=case.number)
+    return render(
+        request,
+        "cases/new.html",
+        {"form": form, "similar": similar},
+        status=400 if request.method == "POST" else 200,
+    )
