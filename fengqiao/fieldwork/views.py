@@ -26,7 +26,7 @@ from fengqiao.cases.errors import CaseError
 from fengqiao.cases.models import Case
 from fengqiao.fieldwork import actions
 from fengqiao.fieldwork.forms import PatrolForm, ReportForm, VisitForm, now_local
-from fengqiao.fieldwork.keep_post import keep_post, restore
+from fengqiao.core.keep_post import keep_post, restore
 from fengqiao.fieldwork.models import Patrol, Visit
 from fengqiao.regions.models import Region
 

@@ -221,3 +221,20 @@ def test_map_data_and_overdue_board_are_scoped(client, personas):
     assert [f["properties"]["number"] for f in data["features"]] == [mine.number]
     board = client.get(reverse("cases:overdue_board")).content.decode()
     assert "社区1综治中心" in board and "第2街道" not in board
+
+
+def test_expired_session_keeps_an_action_note_and_a_new_case_text(client, personas):
+    case = make_case()
+    url = reverse("cases:action", args=[case.number, "reject"])
+    response = client.post(url, {"reason": "不属于受理范围，已告知来电人"})
+    page = reverse("cases:detail", args=[case.number])
+    assert response.status_code == 302 and page in response["Location"]
+    signed_in(client, personas.community_operator)
+    body = client.get(page).content.decode()
+    assert "不属于受理范围，已告知来电人" in body  # the reject form, open and filled again
+    client.logout()
+    new = client.post(reverse("cases:new"), new_case_data(title="登录过期前写的标题"))
+    assert new.status_code == 302 and "login" in new["Location"]
+    signed_in(client, personas.community_operator)
+    assert "登录过期前写的标题" in client.get(reverse("cases:new")).content.decode()
+    assert Case.objects.count() == 1

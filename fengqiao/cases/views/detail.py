@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -20,6 +21,7 @@ from fengqiao.cases.errors import CaseError, InvalidInput
 from fengqiao.cases.forms import ACTION_FORMS, CASE_BOUND_FORMS
 from fengqiao.cases.models import Case, ExtensionRequest
 from fengqiao.cases.permissions import Roles, allowed_actions
+from fengqiao.core.keep_post import keep_post, restore
 from fengqiao.lib.masking import mask_id_number, mask_name, mask_phone
 
 ACTION_LABELS = {
@@ -62,14 +64,28 @@ def _pending_extension(case: Case) -> ExtensionRequest | None:
     return case.extension_requests.filter(state=ExtensionRequest.State.PENDING).first()
 
 
-def _forms_for(case: Case, names: list[str], bound: dict[str, forms.Form]) -> list[dict[str, Any]]:
+def _forms_for(
+    case: Case, names: list[str], bound: dict[str, forms.Form], kept: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """One form per offered action: the bound one after a refusal, the kept text after an
+    expired session, else empty."""
     result = []
     for name in names:
         form = bound.get(name)
         if form is None:
             form_class = ACTION_FORMS[name]
-            form = form_class(case=case) if name in CASE_BOUND_FORMS else form_class()  # type: ignore[call-arg]
-        result.append({"name": name, "label": ACTION_LABELS[name], "form": form})
+            kwargs: dict[str, Any] = {"case": case} if name in CASE_BOUND_FORMS else {}
+            if kept.get("_action") == name:
+                kwargs["initial"] = kept
+            form = form_class(**kwargs)
+        result.append(
+            {
+                "name": name,
+                "label": ACTION_LABELS[name],
+                "form": form,
+                "open": name in bound or kept.get("_action") == name,
+            }
+        )
     return result
 
 
@@ -84,7 +100,11 @@ def _available(user: User, case: Case) -> list[str]:
 
 
 def _render(
-    request: HttpRequest, case: Case, bound: dict[str, forms.Form] | None = None, status: int = 200
+    request: HttpRequest,
+    case: Case,
+    bound: dict[str, forms.Form] | None = None,
+    status: int = 200,
+    kept: dict[str, Any] | None = None,
 ) -> HttpResponse:
     user = cast(User, request.user)
     bound = bound or {}
@@ -110,7 +130,7 @@ def _render(
         "reporter_phone": mask_phone(case.reporter_phone or ""),
         "supervisions": case.supervisions.select_related("by_unit").order_by("created_at"),
         "pending_extension": _pending_extension(case),
-        "action_forms": _forms_for(case, names, bound),
+        "action_forms": _forms_for(case, names, bound, kept or {}),
         # An action no longer offered (the status changed, or it never applied) still says why.
         "refused": [
             {"label": ACTION_LABELS[name], "errors": form.errors.get("__all__", [])}
@@ -124,7 +144,8 @@ def _render(
 @login_required
 @require_GET
 def case_detail(request: HttpRequest, number: str) -> HttpResponse:
-    return _render(request, _visible_case(request, number))
+    case = _visible_case(request, number)
+    return _render(request, case, kept=restore(request))
 
 
 def _merge(case: Case, user: User, data: dict[str, Any]) -> Any:
@@ -181,7 +202,11 @@ PERFORM: dict[str, Callable[[Case, User, dict[str, Any]], Any]] = {
 }
 
 
-@login_required
+def _case_page(request: HttpRequest, kwargs: dict[str, Any]) -> str:
+    return reverse("cases:detail", args=[kwargs["number"]])
+
+
+@keep_post(back=_case_page)
 @require_POST
 def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
     """Run one action from its form; a refused action re-renders the page with the error."""

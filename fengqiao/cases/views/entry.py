@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import cast
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from fengqiao.cases.forms import NewCaseForm
 from fengqiao.cases.intake import submit
 from fengqiao.cases.models import Case
 from fengqiao.cases.similar import similar_open_cases
+from fengqiao.core.keep_post import keep_post, restore
 
 FIELD_OF_ERROR = {
     "位置": None,
@@ -32,11 +32,11 @@ def _field_for(message: str) -> str | None:
     return next((field for key, field in FIELD_OF_ERROR.items() if key in message), None)
 
 
-@login_required
+@keep_post
 def new_case(request: HttpRequest) -> HttpResponse:
     """Register a report taken by phone or at the counter; warn first about likely duplicates."""
     user = cast(User, request.user)
-    form = NewCaseForm(request.POST or None)
+    form = NewCaseForm(request.POST or None, initial=restore(request) or None)
     similar = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -8,7 +8,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from fengqiao.cases.models import Case
-from fengqiao.fieldwork import keep_post
+from fengqiao.core import keep_post
 from fengqiao.fieldwork.models import Visit
 
 from .conftest import jpeg

@@ -1,6 +1,7 @@
 """Keep what a user typed when their session expired before they pressed submit.
 
-A grid worker may fill in a report for twenty minutes in the field; if the session ran out
+A grid worker may fill in a report for twenty minutes in the field, an operator may type a long
+hotline record; if the session ran out
 meanwhile, ``login_required`` would send them to the login page and the text would be lost.
 ``keep_post`` is a drop-in replacement for ``login_required`` on form views: a POST without a
 signed-in user has its text fields saved in the session (under a key for the path), and the user
@@ -39,8 +40,11 @@ def _session_key(path: str) -> str:
     return SESSION_PREFIX + path
 
 
-def save(request: HttpRequest) -> bool:
-    """Save the POST's text fields for ``request.path``; False if there was nothing to keep."""
+def save(
+    request: HttpRequest, path: str | None = None, extra: dict[str, str] | None = None
+) -> bool:
+    """Save the POST's text fields for ``path`` (default ``request.path``); False if there was
+    nothing to keep. ``extra`` adds fields, e.g. which action form the text belongs to."""
     data: dict[str, list[str]] = {}
     used = 0
     for name, values in request.POST.lists():
@@ -52,7 +56,8 @@ def save(request: HttpRequest) -> bool:
         data[name], used = list(values), used + size
     if not data:
         return False
-    request.session[_session_key(request.path)] = {
+    data.update({name: [value] for name, value in (extra or {}).items()})
+    request.session[_session_key(path or request.path)] = {
         "saved_at": time.time(),
         "data": data,
         "had_files": bool(request.FILES),
@@ -75,15 +80,31 @@ def restore(request: HttpRequest) -> dict[str, Any]:
     return {name: values[0] if len(values) == 1 else values for name, values in data.items()}
 
 
-def keep_post(view: View) -> View:
-    """``login_required`` that keeps a POST's text when the session has expired (see above)."""
+Back = Callable[[HttpRequest, dict[str, Any]], str]
 
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.user.is_authenticated:
-            return view(request, *args, **kwargs)
-        if request.method == "POST" and save(request):
-            messages.info(request, _("登录已过期。您填写的内容已保存，重新登录后会自动填回表单。"))
-        return redirect_to_login(request.get_full_path())
 
-    return wrapped
+def keep_post(view: View | None = None, *, back: Back | None = None) -> Any:
+    """``login_required`` that keeps a POST's text when the session has expired (see above).
+
+    For a POST-only view (a case action), ``back(request, kwargs)`` names the page that shows
+    the form: the text is kept for that page, which the user returns to after signing in, and
+    the view's ``action`` argument is kept with it as ``_action``.
+    """
+
+    def decorate(inner: View) -> View:
+        @wraps(inner)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.user.is_authenticated:
+                return inner(request, *args, **kwargs)
+            target = back(request, kwargs) if back else request.get_full_path()
+            if request.method == "POST":
+                extra = {"_action": str(kwargs["action"])} if "action" in kwargs else None
+                if save(request, target if back else None, extra):
+                    messages.info(
+                        request, _("登录已过期。您填写的内容已保存，重新登录后会自动填回表单。")
+                    )
+            return redirect_to_login(target)
+
+        return wrapped
+
+    return decorate(view) if view is not None else decorate
