@@ -20,7 +20,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, overload
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -81,6 +81,14 @@ def restore(request: HttpRequest) -> dict[str, Any]:
 
 
 Back = Callable[[HttpRequest, dict[str, Any]], str]
+
+
+@overload
+def keep_post(view: View) -> View: ...
+
+
+@overload
+def keep_post(view: None = None, *, back: Back) -> Callable[[View], View]: ...
 
 
 def keep_post(view: View | None = None, *, back: Back | None = None) -> Any:
