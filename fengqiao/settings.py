@@ -38,7 +38,7 @@ try:
     # (plus LOCAL_*), "error" refuses to compute deadlines in it.
     CALENDAR_UNCOVERED_YEARS = env_str("CALENDAR_UNCOVERED_YEARS", "weekdays")
     # Deadline sweep: "due soon" this many wall-clock hours before a deadline; cases overdue
-    # by more than this many working hours are escalated to the tier above automatically.
+    # by more than this many wall-clock hours are escalated to the tier above automatically.
     DUE_SOON_HOURS = env_int("DUE_SOON_HOURS", 24, minimum=1)
     ESCALATE_OVERDUE_AFTER_HOURS = env_int("ESCALATE_OVERDUE_AFTER_HOURS", 48, minimum=0)
     SMS_PROVIDER = env_str("SMS_PROVIDER", "fengqiao.notifications.sms.LoggingSmsProvider")

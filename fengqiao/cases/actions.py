@@ -128,7 +128,7 @@ def accept(case: Case, *, by: User, note: str = "") -> Case:
         unit=unit,
         from_status=before,
         from_unit=unit,
-        note=_text(note, "说明", required=False),
+        note=_text(note, _("说明"), required=False),
         public=True,
     )
     return case
@@ -186,7 +186,7 @@ def dispatch(
         unit=unit,
         from_status=before,
         from_unit=unit,
-        note=_text(note, "说明", required=False),
+        note=_text(note, _("说明"), required=False),
         public=True,
         data={"due_at": case.resolve_due_at.isoformat() if case.resolve_due_at else None},
     )
@@ -288,7 +288,7 @@ def decide_extension(
         unit=unit,
         from_status=case.status,
         from_unit=case.current_unit,
-        note=_text(note, "说明", required=False),
+        note=_text(note, _("说明"), required=False),
         data={"request": request.pk},
     )
     _notify_unit(case, request.unit, _("延期申请已同意") if approve else _("延期申请被驳回"))
@@ -342,7 +342,7 @@ def resume(case: Case, *, by: User, note: str = "") -> Case:
         unit=unit,
         from_status=Status.SUSPENDED,
         from_unit=case.current_unit,
-        note=_text(note, "说明", required=False),
+        note=_text(note, _("说明"), required=False),
         data={"paused_working_seconds": round(paused)},
         public=True,
     )
@@ -404,8 +404,8 @@ def _escalate(case: Case, *, by: User | None, unit: Unit | None, note: str, auto
 def escalate(case: Case, *, by: User, reason: str) -> Case:
     """上报: the centre or unit holding the case passes it to the centre one tier above."""
     case = _lock(case)
-    unit = permissions.require(by, case.current_unit, permissions.CENTRE_ROLES, _("上报"))
-    _require_status(case, [Status.ACCEPTED, Status.DISPATCHED, Status.IN_PROGRESS], _("上报"))
+    unit = permissions.require(by, case.current_unit, permissions.CENTRE_ROLES, _("上报上级"))
+    _require_status(case, [Status.ACCEPTED, Status.DISPATCHED, Status.IN_PROGRESS], _("上报上级"))
     return _escalate(
         case, by=by, unit=unit, note=_text(reason, _("上报理由"), max_length=500), auto=False
     )
@@ -446,7 +446,7 @@ def assign_down(case: Case, *, by: User, to_unit: Unit, note: str = "") -> Case:
         unit=unit,
         from_status=before,
         from_unit=unit,
-        note=_text(note, "说明", required=False),
+        note=_text(note, _("说明"), required=False),
         public=True,
     )
     _notify_unit(case, to_unit, _("上级下派事件，请处理"))
@@ -675,7 +675,7 @@ def merge(duplicate: Case, *, into: Case, by: User, note: str = "") -> Case:
     duplicate.status, duplicate.merged_into = Status.MERGED, into
     deadlines.set_due(duplicate, None, timezone.now())
     duplicate.save()
-    note = _text(note, "说明", required=False)
+    note = _text(note, _("说明"), required=False)
     record(
         duplicate,
         Action.MERGE,

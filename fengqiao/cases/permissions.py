@@ -43,7 +43,8 @@ def require(user: User, unit: Unit | None, roles: Collection[str], what: str) ->
 
 
 def supervising_unit(user: User, case: Case) -> Unit | None:
-    """A centre above the handling unit, covering the case, where the user leads or operates."""
+    """A centre above the handling unit (or of its tier, for a non-centre unit), covering the
+    case, where the user leads or operates."""
     memberships = Membership.objects.filter(
         user=user,
         role__in=list(SUPERVISING_ROLES),
@@ -51,11 +52,14 @@ def supervising_unit(user: User, case: Case) -> Unit | None:
         unit__is_active=True,
     ).select_related("unit__jurisdiction")
     current_rank = tier_rank(case.current_tier)
+    handled_by_centre = case.current_unit.kind == UnitKind.CENTRE
     for membership in memberships:
         unit = membership.unit
-        if tier_rank(unit.tier) > current_rank and case.region_path.startswith(
-            unit.jurisdiction.path
-        ):
+        rank = tier_rank(unit.tier)
+        # A centre supervises lower tiers, and the departments, stations and other bodies of
+        # its own tier (the district centre supervises the district's departments).
+        above = rank > current_rank or (rank == current_rank and not handled_by_centre)
+        if above and case.region_path.startswith(unit.jurisdiction.path):
             return unit
     return None
 

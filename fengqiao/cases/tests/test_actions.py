@@ -282,3 +282,14 @@ def test_late_acceptance_starts_a_fresh_resolve_clock(personas, clock):
     clock.shift(timedelta(days=3))  # the one-day acceptance deadline has passed
     case = actions.accept(case, by=personas.community_operator)
     assert case.deadline_state == DeadlineState.NORMAL and case.due_at == case.resolve_due_at
+
+
+def test_district_centre_supervises_a_district_department(personas):
+    case = actions.dispatch(
+        accepted(personas), by=personas.community_operator, to_unit=personas.department
+    )
+    supervision = actions.supervise(
+        case, by=personas.district_leader, card=Card.YELLOW, note="请人社局加快办理"
+    )
+    assert supervision.by_unit == personas.units["district"]
+    assert supervision.target_unit == personas.department

@@ -13,7 +13,7 @@ MO = LOCALE / "en" / "LC_MESSAGES" / "django.mo"
 
 
 def po_entries():
-    """(msgid, msgstr) for every singular entry of the .po file (header excluded)."""
+    """(msgid, msgstr, block, context) for every singular entry of the .po file (no header)."""
     text = PO.read_text("utf-8")
     entries = []
     for block in text.split("\n\n"):
@@ -24,22 +24,34 @@ def po_entries():
             msgid = "".join(re.findall(r'"(.*)"', match.group(1)))
             msgstr = "".join(re.findall(r'"(.*)"', match.group(2)))
             if msgid:
-                entries.append((msgid.replace('\\"', '"'), msgstr.replace('\\"', '"'), block))
+                context = re.search(r'^msgctxt "(.*)"', block, re.M)
+                entries.append(
+                    (
+                        msgid.replace('\\"', '"'),
+                        msgstr.replace('\\"', '"'),
+                        block,
+                        context.group(1) if context else None,
+                    )
+                )
     return entries
 
 
 def test_every_string_is_translated_and_none_is_fuzzy():
     entries = po_entries()
     assert len(entries) > 50
-    untranslated = [msgid for msgid, msgstr, _ in entries if not msgstr]
-    fuzzy = [msgid for msgid, _, block in entries if "#, fuzzy" in block]
+    untranslated = [msgid for msgid, msgstr, _, _ in entries if not msgstr]
+    fuzzy = [msgid for msgid, _, block, _ in entries if "#, fuzzy" in block]
     assert untranslated == [] and fuzzy == []
 
 
 def test_compiled_catalogue_matches_the_po_file():
     with MO.open("rb") as handle:
         catalogue = gettext.GNUTranslations(handle)
-    stale = [m for m, s, _ in po_entries() if catalogue.gettext(m) != s]
+    stale = [
+        m
+        for m, s, _, ctx in po_entries()
+        if (catalogue.pgettext(ctx, m) if ctx else catalogue.gettext(m)) != s
+    ]
     assert stale == [], "run `make messages` to recompile django.mo"
 
 

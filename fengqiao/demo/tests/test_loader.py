@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def demo():
     out = StringIO()
-    call_command("demo", stdout=out)
+    call_command("demo", "--no-cases", stdout=out)  # the cases have their own tests
     return out.getvalue()
 
 
@@ -91,7 +91,7 @@ def test_demo_reset_rebuilds_the_same_district(demo):
     # Transactional: --reset flushes the database, which PostgreSQL refuses inside the
     # per-test transaction; the command never runs inside one in real use either.
     before = sorted(Region.objects.values_list("code", "name"))
-    call_command("demo", "--reset", stdout=StringIO())
+    call_command("demo", "--reset", "--no-cases", stdout=StringIO())
     assert sorted(Region.objects.values_list("code", "name")) == before
     assert User.objects.filter(username="admin", is_superuser=True).exists()
 

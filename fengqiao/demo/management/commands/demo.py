@@ -1,4 +1,4 @@
-"""``fengqiao demo``: load the demo district (regions, units, people) and print its logins."""
+"""``fengqiao demo``: load the demo district (regions, units, people, cases); print its logins."""
 
 from __future__ import annotations
 
@@ -20,6 +20,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--reset", action="store_true", help="先清空数据库中的全部数据")
         parser.add_argument("--password", default=DEFAULT_PASSWORD, help="所有演示账号的密码")
+        parser.add_argument(
+            "--no-cases", action="store_true", help="不生成演示事件（只载入辖区和账号）"
+        )
+        parser.add_argument(
+            "--years",
+            type=int,
+            default=2,
+            choices=range(1, 6),
+            help="生成多少年的演示事件（默认 2）",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         password: str = options["password"]
@@ -31,9 +41,17 @@ class Command(BaseCommand):
             raise CommandError(
                 "数据库中已有区划数据：演示数据只能载入空数据库。使用 --reset 清空后重新载入。"
             )
-        summary = load_demo(password)
+        summary = load_demo(password, cases=not options["no_cases"], days=365 * options["years"])
         levels = "，".join(f"{k} {v}" for k, v in summary.regions.items())
         self.stdout.write(f"演示辖区已载入：{levels}；单位 {summary.units}；账号 {summary.users}。")
+        if summary.cases is not None:
+            cases = summary.cases
+            self.stdout.write(
+                f"演示事件 {cases.cases} 件（办理中 {cases.open} 件），流转记录 {cases.events} 条，"
+                f"督办 {cases.supervisions} 次；用时 {cases.seconds:.1f} 秒。"
+            )
+            for hot_spot in cases.hot_spots:
+                self.stdout.write(f"  热点：{hot_spot}")
         self.stdout.write(f"演示账号（密码均为 {password}）：")
         for login in summary.logins:
             self.stdout.write(f"  {login.username:<20} {login.full_name:<6} {login.description}")
