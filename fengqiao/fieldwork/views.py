@@ -24,9 +24,9 @@ from fengqiao.accounts.models import User
 from fengqiao.cases.choices import OPEN_STATUSES
 from fengqiao.cases.errors import CaseError
 from fengqiao.cases.models import Case
+from fengqiao.core.keep_post import keep_post, restore
 from fengqiao.fieldwork import actions
 from fengqiao.fieldwork.forms import PatrolForm, ReportForm, VisitForm, now_local
-from fengqiao.core.keep_post import keep_post, restore
 from fengqiao.fieldwork.models import Patrol, Visit
 from fengqiao.regions.models import Region
 
