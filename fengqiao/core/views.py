@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from fengqiao.accounts.models import Membership, User
+from fengqiao.accounts.models import Membership, Role, User
 from fengqiao.accounts.scoping import regions_visible_to
 from fengqiao.regions.models import Level
 
@@ -33,6 +33,7 @@ def home(request: HttpRequest) -> HttpResponse:
             level.label: visible.filter(level=level.value).count() for level in Level
         },
         "has_territory": visible.exists(),
+        "is_grid_worker": any(m.role == Role.GRID_WORKER for m in memberships),
         "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
     }
