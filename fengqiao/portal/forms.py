@@ -252,7 +252,12 @@ class ReportForm(PortalForm):
         self._clean_contact(data)
         description = data.get("description") or ""
         if not (data.get("title") or "").strip() and description:
-            data["title"] = " ".join(description.split())[:TITLE_FROM_DESCRIPTION]
+            # Cut at the first sentence end within the limit, and never end on a comma.
+            text = " ".join(description.split())[:TITLE_FROM_DESCRIPTION]
+            for stop in "。！？；":
+                if stop in text[4:]:
+                    text = text[: text.index(stop, 4)]
+            data["title"] = text.rstrip("，、,;；。.！!？? ") or text
         return data
 
     def _clean_place(self, data: dict[str, Any]) -> None:
