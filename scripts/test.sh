@@ -8,6 +8,7 @@ export DJANGO_SETTINGS_MODULE=fengqiao.settings_test
 unset DATABASE_URL
 mkdir -p var/test-reports
 rm -f var/test-reports/*.xml
+rm -rf var/test-artifacts/screenshots
 
 step() { echo; echo "==> $*"; }
 fail() { echo; echo "FAILED: $*" >&2; exit 1; }
@@ -17,6 +18,8 @@ step "ruff format --check";        $BIN/ruff format --check . || fail "ruff form
 step "mypy (django-stubs)";        $BIN/mypy fengqiao bench || fail "mypy"
 step "manage.py check";            $BIN/python manage.py check --fail-level WARNING || fail "manage.py check"
 step "makemigrations --check";     $BIN/python manage.py makemigrations --check --dry-run || fail "missing migrations"
+
+step "Chromium for the browser tests"; bash scripts/ensure_chromium.sh
 
 results=()
 step "tests on SQLite"

@@ -217,8 +217,9 @@ def _render_status(
         "reopen_open": reopen_form is not None and bool(reopen_form.errors),
     }
     response = render(request, "portal/status.html", context)
-    # The URL carries the code: keep it out of Referer headers and search engines.
-    response["Referrer-Policy"] = "no-referrer"
+    # The URL carries the code: keep it out of other sites' Referer headers and search engines.
+    # Not "no-referrer": Chromium then sends "Origin: null" with the rating form, failing CSRF.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
     return response
 

@@ -89,3 +89,11 @@ def test_english_is_available(client, personas):
 
 def test_healthz_checks_the_database(client, db):
     assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_not_found_page_is_chinese_and_says_nothing_more(client, personas):
+    login(client, personas.outsider)
+    response = client.get("/cases/FQ-20990101-00001/")
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert "页面不存在" in body and "没有查看它的权限" in body

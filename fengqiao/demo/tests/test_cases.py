@@ -1,4 +1,4 @@
-"""Demo cases (``demo.cases``): two years of history and today's open work in the demo district.
+"""Demo cases (``demo.history``): two years of history and today's open work in the demo district.
 
 Loading the demo with its cases takes about 20 seconds, so the module loads it once, inside a
 transaction that is rolled back when the module is done; each test reads it from its own
@@ -27,7 +27,7 @@ from fengqiao.accounts.scoping import scope_for
 from fengqiao.cases import deadlines
 from fengqiao.cases.choices import OPEN_STATUSES
 from fengqiao.cases.models import Case, CaseEvent, CaseNumber, ExtensionRequest, Supervision
-from fengqiao.demo.cases import draw_cases
+from fengqiao.demo.history import draw_cases
 from fengqiao.regions.actions import boundary_of
 from fengqiao.regions.models import Region
 

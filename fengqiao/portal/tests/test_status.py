@@ -85,7 +85,7 @@ def test_status_page_shows_the_public_timeline(client, reported):
     assert reported.number in body and "矛盾纠纷/邻里纠纷" in body and "办理中" in body
     assert all(label in body for label in ("上报", "受理", "签收"))
     assert re.search(r"\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}", body)
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "no-store" in response["Cache-Control"]
 
 
