@@ -50,25 +50,51 @@ def inbox_row(
     unit_id: int, subject: str, body: str, *, case_id: int | None, now: datetime
 ) -> Notification:
     """The unit's inbox entry (站内消息): visible to every member at once, nothing to deliver."""
-    return Notification(channel=Channel.INBOX, unit_id=unit_id, subject=subject, body=body,
-                        case_id=case_id, state=State.SENT, created_at=now, sent_at=now)
+    return Notification(
+        channel=Channel.INBOX,
+        unit_id=unit_id,
+        subject=subject,
+        body=body,
+        case_id=case_id,
+        state=State.SENT,
+        created_at=now,
+        sent_at=now,
+    )
 
 
 def email_rows(
-    unit_id: int, subject: str, body: str, *, case_id: int | None, now: datetime,
+    unit_id: int,
+    subject: str,
+    body: str,
+    *,
+    case_id: int | None,
+    now: datetime,
     emails: dict[int, list[tuple[int, str]]] | None = None,
 ) -> list[Notification]:
     """An e-mail to each member of the unit with an address; ``emails`` caches the addresses
     per unit for bulk callers (the sweep)."""
     return [
-        Notification(channel=Channel.EMAIL, user_id=user_id, address=address, subject=subject,
-                     body=body, case_id=case_id, created_at=now, next_attempt_at=now)
+        Notification(
+            channel=Channel.EMAIL,
+            user_id=user_id,
+            address=address,
+            subject=subject,
+            body=body,
+            case_id=case_id,
+            created_at=now,
+            next_attempt_at=now,
+        )
         for user_id, address in _member_emails(unit_id, emails)
     ]
 
 
 def unit_rows(
-    unit_id: int, subject: str, body: str, *, case_id: int | None, now: datetime,
+    unit_id: int,
+    subject: str,
+    body: str,
+    *,
+    case_id: int | None,
+    now: datetime,
     emails: dict[int, list[tuple[int, str]]] | None = None,
 ) -> list[Notification]:
     """Outbox rows for a unit: its inbox entry and an e-mail to each member with an address."""
