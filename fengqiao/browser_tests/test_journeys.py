@@ -277,3 +277,21 @@ def test_user_out_of_scope_gets_a_404(open_page: OpenPage, shot: Shot, personas:
     assert response is not None and response.status == 404
     expect(page.locator("body")).not_to_contain_text(case.title)
     shot(page, "not-found")
+
+
+def test_leader_sees_cases_on_the_map_and_home_page(
+    open_page: OpenPage, shot: Shot, personas: Personas
+) -> None:
+    for _ in range(3):
+        make_case()
+    page = open_page("desktop")
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    log_in(page, personas.district_leader.username)
+    page.goto("/cases/map/")
+    page.wait_for_function("document.getElementById('cases-map').dataset.loaded === '3'")
+    shot(page, "case-map")
+    page.goto("/")
+    page.wait_for_function("Number(document.getElementById('map').dataset.loaded || 0) > 0")
+    shot(page, "home")
+    assert errors == []

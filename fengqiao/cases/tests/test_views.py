@@ -238,3 +238,22 @@ def test_expired_session_keeps_an_action_note_and_a_new_case_text(client, person
     signed_in(client, personas.community_operator)
     assert "登录过期前写的标题" in client.get(reverse("cases:new")).content.decode()
     assert Case.objects.count() == 1
+
+
+def test_my_work_puts_work_in_hand_before_old_follow_ups(client, personas):
+    old = actions.claim(
+        actions.accept(make_case(), by=personas.community_operator), by=personas.community_operator
+    )
+    old = actions.verify(
+        actions.resolve(old, by=personas.community_operator, outcome="已处理"),
+        by=personas.community_operator,
+        passed=True,
+    )
+    Case.objects.filter(pk=old.pk).update(due_at=timezone.now() - timedelta(days=300))
+    fresh = make_case()
+    body = (
+        signed_in(client, personas.community_operator)
+        .get(reverse("cases:my_work"))
+        .content.decode()
+    )
+    assert body.index(fresh.number) < body.index(old.number)

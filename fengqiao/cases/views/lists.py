@@ -11,7 +11,8 @@ from typing import Any, cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Case as Choose
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -56,8 +57,18 @@ def my_work(request: HttpRequest) -> HttpResponse:
         followed_up_at__isnull=True,
         handled_on_spot=False,
     )
-    cases = _by_deadline(Case.objects.filter(mine | to_verify | to_visit)).select_related(
-        *LIST_RELATED
+    # Work in hand first, then verifications, then follow-up visits; each by its deadline.
+    stage = Choose(
+        When(status=Status.RESOLVED, then=Value(1)),
+        When(status=Status.CLOSED, then=Value(2)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    cases = (
+        Case.objects.filter(mine | to_verify | to_visit)
+        .annotate(stage=stage)
+        .order_by("stage", F("due_at").asc(nulls_last=True), "-submitted_at")
+        .select_related(*LIST_RELATED)
     )
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = Case.objects.filter(mine).aggregate(
