@@ -44,6 +44,10 @@ try:
     SMS_PROVIDER = env_str("SMS_PROVIDER", "fengqiao.notifications.sms.LoggingSmsProvider")
     EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
     DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "fengqiao@localhost")
+    # REST API rate limits ("<count>/<s|min|h|day>"), per token or user and per client address;
+    # counted in the database (core.ratelimit), so every web worker shares them.
+    API_THROTTLE_USER = env_str("API_THROTTLE_USER", "120/min")
+    API_THROTTLE_ANON = env_str("API_THROTTLE_ANON", "30/min")
 except ConfigError as exc:
     raise ImproperlyConfigured(str(exc)) from exc
 if CALENDAR_UNCOVERED_YEARS not in ("weekdays", "error"):
@@ -112,6 +116,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
     "fengqiao.core",
     "fengqiao.regions",
     "fengqiao.accounts",
@@ -120,6 +126,7 @@ INSTALLED_APPS = [
     "fengqiao.fieldwork",
     "fengqiao.portal",
     "fengqiao.demo",
+    "fengqiao.api",
 ]
 
 MIDDLEWARE = [
@@ -178,6 +185,40 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+
+# The REST API (docs/api.md): token or session authentication, JSON only, errors in one format.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "fengqiao.api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "fengqiao.api.throttling.UserThrottle",
+        "fengqiao.api.throttling.AddressThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {"user": API_THROTTLE_USER, "anon": API_THROTTLE_ANON},
+    "EXCEPTION_HANDLER": "fengqiao.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "UNICODE_JSON": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "枫桥 Fengqiao API",
+    "DESCRIPTION": "Cases (事件), their lifecycle actions and reference data. See docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CaseKindEnum": "fengqiao.cases.choices.CaseKind",
+        "UnitKindEnum": "fengqiao.accounts.models.UnitKind",
+        "StatusEnum": "fengqiao.cases.choices.Status",
+        "TierEnum": "fengqiao.accounts.models.Tier",
+    },
+}
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("cases/", include("fengqiao.cases.urls")),
     path("grid/", include("fengqiao.fieldwork.urls")),
     path("r/", include("fengqiao.portal.urls")),
+    path("api/v1/", include("fengqiao.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

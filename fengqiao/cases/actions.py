@@ -39,9 +39,10 @@ MAX_ATTACHMENTS = 20
 
 
 def _lock(case: Case) -> Case:
-    return (
-        Case.objects.select_for_update().select_related("current_unit", "category").get(pk=case.pk)
-    )
+    """Re-read the case under a row lock. No joins: when a concurrent action changes
+    ``current_unit``, PostgreSQL re-checks a waiting ``FOR UPDATE`` against the new row and a
+    join on the old unit would then drop it (DoesNotExist instead of the updated case)."""
+    return Case.objects.select_for_update().get(pk=case.pk)
 
 
 def _require_status(case: Case, allowed: Collection[str], what: str) -> None:

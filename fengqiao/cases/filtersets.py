@@ -44,6 +44,21 @@ class CaseFilterForm(forms.Form):
         return data
 
 
+class RegionField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """Accepts any region code, but offers only the district, streets and communities: a
+    select of every grid would be thousands of options on each list page."""
+
+    def _get_choices(self) -> list[tuple[str, str]]:
+        offered = self.queryset.exclude(level="grid").only("code", "name")  # type: ignore[union-attr]
+        return [("", "---------"), *((r.code, str(r)) for r in offered)]
+
+    choices = property(_get_choices, forms.ChoiceField.choices.fset)  # type: ignore[union-attr]
+
+
+class RegionFilter(django_filters.ModelChoiceFilter):  # type: ignore[misc]
+    field_class = RegionField
+
+
 class CaseFilterSet(django_filters.FilterSet):  # type: ignore[misc]
     """Filters over cases; every one is optional and they combine with AND.
 
@@ -64,7 +79,7 @@ class CaseFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         to_field_name="code",
         method="filter_category",
     )
-    region = django_filters.ModelChoiceFilter(
+    region = RegionFilter(
         label=_("区域"),
         queryset=Region.objects.all(),
         to_field_name="code",

@@ -80,7 +80,7 @@ def test_concurrent_escalate_and_suspend_lose_neither_change(personas):
     case.refresh_from_db()
     done = {e.action for e in case.events.all()} - {Action.SUBMIT, Action.ACCEPT}
     failures = [o for o in outcomes if isinstance(o, Exception)]
-    assert all(isinstance(f, CaseError) for f in failures)
+    assert all(isinstance(f, CaseError) for f in failures), [repr(f) for f in failures]
     # whatever the order, the row shows exactly the changes the timeline records
     if Action.ESCALATE in done:
         assert case.current_unit == personas.units["street"]

@@ -1,0 +1,312 @@
+"""What the API reads and writes. Input serializers only check shape, like the HTML forms;
+the rules live in ``cases.actions`` and ``cases.intake``. Every input serializer refuses
+fields it does not know, so a misspelt field is an error rather than silently ignored.
+Personal data (reporter's name and phone) is masked as on the case page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import inline_serializer
+from rest_framework import serializers
+
+from fengqiao.accounts.models import Unit
+from fengqiao.cases.choices import Card
+from fengqiao.cases.models import Attachment, Case, CaseEvent, Category
+from fengqiao.lib.masking import mask_name, mask_phone
+from fengqiao.regions.locator import CRS_CHOICES
+from fengqiao.regions.models import Region
+
+
+class StrictSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """A serializer that rejects unknown fields with a 400 naming them."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if hasattr(data, "keys"):
+            unknown = sorted(set(data.keys()) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({key: [_("未知字段。")] for key in unknown})
+        return super().to_internal_value(data)
+
+
+# --- output -------------------------------------------------------------------------------
+
+
+class CaseSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    status_display = serializers.CharField(source="get_status_display")
+    category: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    category_name = serializers.CharField(source="category.__str__")
+    region: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    current_unit: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    current_unit_name = serializers.CharField(source="current_unit.name")
+    merged_into: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="number", read_only=True
+    )
+    reporter_name = serializers.SerializerMethodField()
+    reporter_phone = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = [
+            "number",
+            "title",
+            "description",
+            "kind",
+            "category",
+            "category_name",
+            "status",
+            "status_display",
+            "priority",
+            "channel",
+            "occurred_at",
+            "lon",
+            "lat",
+            "address",
+            "region",
+            "current_unit",
+            "current_unit_name",
+            "current_tier",
+            "people_involved",
+            "anonymous",
+            "reporter_name",
+            "reporter_phone",
+            "submitted_at",
+            "accepted_at",
+            "due_at",
+            "deadline_state",
+            "resolve_due_at",
+            "resolved_at",
+            "closed_at",
+            "outcome",
+            "escalations",
+            "merged_into",
+        ]
+        read_only_fields = fields
+
+    def get_reporter_name(self, case: Case) -> str:
+        return mask_name(case.reporter_name or "")
+
+    def get_reporter_phone(self, case: Case) -> str:
+        return mask_phone(case.reporter_phone or "")
+
+
+class CaseDetailSerializer(CaseSerializer):
+    allowed_actions = serializers.SerializerMethodField()
+
+    class Meta(CaseSerializer.Meta):
+        fields = [*CaseSerializer.Meta.fields, "allowed_actions"]
+        read_only_fields = fields
+
+    def get_allowed_actions(self, case: Case) -> list[str]:
+        return list(self.context.get("allowed_actions", []))
+
+
+class EventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    action_display = serializers.CharField(source="get_action_display")
+    actor_unit: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    from_unit: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    to_unit: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+
+    class Meta:
+        model = CaseEvent
+        fields = [
+            "id",
+            "action",
+            "action_display",
+            "actor_unit",
+            "from_status",
+            "to_status",
+            "from_unit",
+            "to_unit",
+            "note",
+            "data",
+            "public",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class AttachmentSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    class Meta:
+        model = Attachment
+        fields = ["id", "original_name", "content_type", "kind", "size", "created_at"]
+        read_only_fields = fields
+
+
+class CategorySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    parent: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )  # type: ignore[assignment]
+
+    class Meta:
+        model = Category
+        fields = ["code", "name", "parent", "kind", "priority", "description", "is_active"]
+        read_only_fields = fields
+
+
+class RegionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    parent: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )  # type: ignore[assignment]
+
+    class Meta:
+        model = Region
+        fields = ["code", "name", "level", "parent", "point_lon", "point_lat"]
+        read_only_fields = fields
+
+
+class RegionDetailSerializer(RegionSerializer):
+    class Meta(RegionSerializer.Meta):
+        fields = [*RegionSerializer.Meta.fields, "boundary"]
+        read_only_fields = fields
+
+
+class UnitSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    jurisdiction: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    parent: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )  # type: ignore[assignment]
+
+    class Meta:
+        model = Unit
+        fields = ["code", "name", "kind", "tier", "jurisdiction", "parent", "is_active"]
+        read_only_fields = fields
+
+
+ErrorSerializer = inline_serializer(
+    "Error",
+    {
+        "error": inline_serializer(
+            "ErrorDetail",
+            {
+                "code": serializers.CharField(),
+                "message": serializers.CharField(),
+                "fields": serializers.DictField(
+                    child=serializers.ListField(child=serializers.CharField())
+                ),
+            },
+        )
+    },
+)
+
+
+# --- input --------------------------------------------------------------------------------
+
+
+class CaseCreateSerializer(StrictSerializer):
+    """A new report (上报). Give a point (lon, lat) or a region code."""
+
+    category = serializers.CharField(max_length=40, help_text="事件小类编码，见 /categories/")
+    title = serializers.CharField(max_length=100)
+    description = serializers.CharField(max_length=5000)
+    occurred_at = serializers.DateTimeField(help_text="ISO 8601，须带时区")
+    lon = serializers.FloatField(required=False, allow_null=True, min_value=-180, max_value=180)
+    lat = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90)
+    crs = serializers.ChoiceField(choices=list(CRS_CHOICES), default="wgs84")
+    region: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", queryset=Region.objects.all(), required=False, allow_null=True
+    )
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    people_involved = serializers.IntegerField(min_value=1, max_value=100000, default=1)
+    anonymous = serializers.BooleanField(default=False)
+    reporter_name = serializers.CharField(
+        max_length=50, required=False, allow_blank=True, default=""
+    )
+    reporter_phone = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, default=""
+    )
+
+
+def _note(required: bool = False, max_length: int = 1000) -> serializers.CharField:
+    if required:
+        return serializers.CharField(max_length=max_length)
+    return serializers.CharField(
+        max_length=max_length, required=False, allow_blank=True, default=""
+    )
+
+
+def _unit_field() -> serializers.SlugRelatedField:  # type: ignore[type-arg]
+    return serializers.SlugRelatedField(
+        slug_field="code", queryset=Unit.objects.filter(is_active=True), help_text="单位编码"
+    )
+
+
+class NoteInput(StrictSerializer):
+    note = _note()
+
+
+class ReasonInput(StrictSerializer):
+    reason = _note(required=True, max_length=500)
+
+
+class EmptyInput(StrictSerializer):
+    pass
+
+
+class DispatchInput(StrictSerializer):
+    to_unit = _unit_field()
+    due_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    note = _note()
+
+
+class AssignDownInput(StrictSerializer):
+    to_unit = _unit_field()
+    note = _note()
+
+
+class ProgressInput(StrictSerializer):
+    note = _note(required=True, max_length=2000)
+
+
+class ResolveInput(StrictSerializer):
+    outcome = _note(required=True, max_length=5000)
+
+
+class ExtensionInput(StrictSerializer):
+    days = serializers.IntegerField(min_value=1, max_value=60)
+    reason = _note(required=True, max_length=500)
+
+
+class DecideExtensionInput(StrictSerializer):
+    approve = serializers.BooleanField()
+    note = _note()
+
+
+class VerifyInput(StrictSerializer):
+    passed = serializers.BooleanField()
+    note = _note()
+
+
+class FollowUpInput(StrictSerializer):
+    satisfied = serializers.BooleanField()
+    note = _note(required=True)
+
+
+class MergeInput(StrictSerializer):
+    into = serializers.CharField(max_length=20, help_text="并入的事件编号")
+    note = _note()
+
+
+class SuperviseInput(StrictSerializer):
+    card = serializers.ChoiceField(choices=Card.choices)
+    note = _note(required=True)
+
+
+class AttachmentInput(StrictSerializer):
+    file = serializers.FileField()

@@ -1,0 +1,74 @@
+"""Token authentication and the token admin."""
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from fengqiao.api.models import ApiToken, hash_key
+from fengqiao.api.tests.helpers import assert_error, client_for, make_token
+
+pytestmark = pytest.mark.django_db
+
+
+def test_no_credentials_is_401_with_the_scheme(personas):
+    response = APIClient().get("/api/v1/cases/")
+    assert_error(response, 401, "not_authenticated")
+    assert response["WWW-Authenticate"] == "Token"
+
+
+def test_wrong_and_malformed_tokens_are_401(personas):
+    assert_error(client_for("fq_nonsense").get("/api/v1/cases/"), 401, "not_authenticated")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token a b")
+    assert_error(client.get("/api/v1/cases/"), 401, "not_authenticated")
+
+
+def test_revoked_token_is_401(personas):
+    token, key = make_token(personas.community_operator, personas.units["community"])
+    assert client_for(key).get("/api/v1/cases/").status_code == 200
+    ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
+    assert_error(client_for(key).get("/api/v1/cases/"), 401, "not_authenticated")
+
+
+def test_only_the_hash_is_stored_and_use_is_recorded(personas):
+    token, key = make_token(personas.community_operator, personas.units["community"])
+    assert token.key_hash == hash_key(key) and key not in token.key_hash
+    client_for(key).get("/api/v1/units/")
+    token.refresh_from_db()
+    assert token.last_used_at is not None
+
+
+def test_token_user_must_work_in_the_unit(personas):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        make_token(personas.department_handler, personas.units["community"])
+
+
+def test_admin_shows_the_key_once_and_revokes(personas, client, django_user_model):
+    admin = django_user_model.objects.create_superuser("root", "root@example.com", "pw")
+    client.force_login(admin)
+    response = client.post(
+        "/admin/api/apitoken/add/",
+        {
+            "name": "12345 热线",
+            "unit": personas.units["community"].pk,
+            "user": personas.community_operator.pk,
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    messages = [str(m) for m in response.context["messages"]]
+    key = next(m.split("：")[-1] for m in messages if "fq_" in m)
+    token = ApiToken.objects.get()
+    assert token.key_hash == hash_key(key)
+    assert client_for(key).get("/api/v1/units/").status_code == 200
+    listing = client.get("/admin/api/apitoken/")
+    assert listing.status_code == 200 and key not in listing.content.decode()
+    client.post(
+        "/admin/api/apitoken/",
+        {"action": "revoke", "_selected_action": [token.pk]},
+    )
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert client_for(key).get("/api/v1/units/").status_code == 401
