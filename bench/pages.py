@@ -39,24 +39,29 @@ import math
 import os
 import random
 import re
-import secrets
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 # The shared helpers of the sweep benchmark, next to this script (bench/ is not a package).
-from sweep import chunks, machine, progress, server_version, settle  # noqa: E402
+from sweep import (  # noqa: E402
+    Child,
+    chunks,
+    machine,
+    on_postgresql,
+    on_sqlite,
+    progress,
+    run_child,
+    server_version,
+    settle,
+)
 from sweep import explain as explain_plain  # noqa: E402
 
 TARGET_MS = 100.0
@@ -179,68 +184,21 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 # Parent: one throwaway database and one child process per database.
 
 
-def run_child(db: str, url: str, workdir: str, args: argparse.Namespace) -> dict[str, Any]:
-    """Run this script with ``--child`` against ``url``; its result, or the reason it failed."""
-    result_file = os.path.join(workdir, "result.json")
-    env = dict(
-        os.environ,
-        DJANGO_SETTINGS_MODULE="fengqiao.settings",
-        SECRET_KEY=secrets.token_urlsafe(48),
-        ALLOWED_HOSTS="testserver",  # the test Client's host name
-        DATABASE_URL=url,
-        FENGQIAO_VAR_DIR=workdir,
-        LOG_LEVEL="WARNING",
-        DEBUG="0",
+def pages_child(args: argparse.Namespace) -> Child:
+    child_args = [f"--cases={args.cases}", f"--repeat={args.repeat}", f"--seed={args.seed}"]
+    child_args += ["--profile"] if args.profile else []
+    # "testserver" is the test Client's host name.
+    return lambda db, url, workdir: run_child(
+        db, url, workdir, child_args, script=__file__, host="testserver"
     )
-    command = [
-        sys.executable,
-        os.path.abspath(__file__),
-        "--child",
-        f"--db={db}",
-        f"--cases={args.cases}",
-        f"--repeat={args.repeat}",
-        f"--seed={args.seed}",
-        f"--result-file={result_file}",
-    ] + (["--profile"] if args.profile else [])
-    done = subprocess.run(command, env=env, cwd=ROOT, check=False)  # noqa: S603 (own script)
-    if done.returncode != 0 or not os.path.exists(result_file):
-        return {"database": db, "error": f"child exited with status {done.returncode}"}
-    with open(result_file, encoding="utf-8") as handle:
-        result: dict[str, Any] = json.load(handle)
-    return result
 
 
 def run_sqlite(args: argparse.Namespace) -> dict[str, Any]:
-    workdir = tempfile.mkdtemp(prefix="fengqiao-bench-")
-    try:
-        return run_child("sqlite", f"sqlite:///{workdir}/bench.sqlite3", workdir, args)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    return on_sqlite(pages_child(args))
 
 
 def run_postgresql(args: argparse.Namespace) -> dict[str, Any]:
-    """Create ``fengqiao_bench_pages_<pid>``, run the child on it and drop it whatever happens."""
-    import psycopg
-
-    server = urlsplit(args.pg_url)
-    admin_url = urlunsplit(server._replace(path="/postgres"))
-    name = f"fengqiao_bench_pages_{os.getpid()}"
-    try:
-        admin = psycopg.connect(admin_url, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as exc:
-        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        message = f"skipped: no PostgreSQL server answered at {server.netloc} ({first_line})"
-        progress(f"postgresql: {message}")
-        return {"database": "postgresql", "skipped": message}
-    workdir = tempfile.mkdtemp(prefix="fengqiao-bench-")
-    try:
-        admin.execute(f'CREATE DATABASE "{name}"')
-        return run_child("postgresql", urlunsplit(server._replace(path=f"/{name}")), workdir, args)
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
-        shutil.rmtree(workdir, ignore_errors=True)
-        progress(f"postgresql: dropped database {name}")
+    return on_postgresql(args.pg_url, f"fengqiao_bench_pages_{os.getpid()}", pages_child(args))
 
 
 def command(args: argparse.Namespace) -> str:

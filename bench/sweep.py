@@ -108,14 +108,17 @@ def machine() -> dict[str, str]:
     }
 
 
-def run_child(db: str, url: str, workdir: str, args: argparse.Namespace) -> dict[str, Any]:
-    """Run this script with ``--child`` against ``url``; its result, or the reason it failed."""
+def run_child(
+    db: str, url: str, workdir: str, child_args: list[str], *, script: str, host: str
+) -> dict[str, Any]:
+    """Run ``script --child --db=<db> <child_args> --result-file=...`` against ``url`` with the
+    production settings; its result, or the reason it failed. Shared by bench/pages.py."""
     result_file = os.path.join(workdir, "result.json")
     env = dict(
         os.environ,
         DJANGO_SETTINGS_MODULE="fengqiao.settings",
         SECRET_KEY=secrets.token_urlsafe(48),
-        ALLOWED_HOSTS="localhost",
+        ALLOWED_HOSTS=host,
         DATABASE_URL=url,
         FENGQIAO_VAR_DIR=workdir,
         LOG_LEVEL="WARNING",
@@ -123,14 +126,12 @@ def run_child(db: str, url: str, workdir: str, args: argparse.Namespace) -> dict
     )
     command = [
         sys.executable,
-        os.path.abspath(__file__),
+        os.path.abspath(script),
         "--child",
         f"--db={db}",
-        f"--cases={args.cases}",
-        f"--changing={args.changing}",
-        f"--seed={args.seed}",
+        *child_args,
         f"--result-file={result_file}",
-    ] + (["--profile"] if args.profile else [])
+    ]
     done = subprocess.run(command, env=env, cwd=ROOT, check=False)  # noqa: S603 (own script)
     if done.returncode != 0 or not os.path.exists(result_file):
         return {"database": db, "error": f"child exited with status {done.returncode}"}
@@ -139,21 +140,25 @@ def run_child(db: str, url: str, workdir: str, args: argparse.Namespace) -> dict
     return result
 
 
-def run_sqlite(args: argparse.Namespace) -> dict[str, Any]:
+Child = Callable[[str, str, str], dict[str, Any]]  # (database kind, url, workdir) -> result
+
+
+def on_sqlite(child: Child) -> dict[str, Any]:
+    """Run ``child`` on a fresh SQLite file in a temporary folder, removed afterwards."""
     workdir = tempfile.mkdtemp(prefix="fengqiao-bench-")
     try:
-        return run_child("sqlite", f"sqlite:///{workdir}/bench.sqlite3", workdir, args)
+        return child("sqlite", f"sqlite:///{workdir}/bench.sqlite3", workdir)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def run_postgresql(args: argparse.Namespace) -> dict[str, Any]:
-    """Create ``fengqiao_bench_<pid>``, run the child on it and drop it whatever happens."""
+def on_postgresql(pg_url: str, name: str, child: Child) -> dict[str, Any]:
+    """Create database ``name`` on the server of ``pg_url``, run ``child`` on it and drop it
+    whatever happens; a clear "skipped" result when no server answers."""
     import psycopg
 
-    server = urlsplit(args.pg_url)
+    server = urlsplit(pg_url)
     admin_url = urlunsplit(server._replace(path="/postgres"))
-    name = f"fengqiao_bench_{os.getpid()}"
     try:
         admin = psycopg.connect(admin_url, autocommit=True, connect_timeout=3)
     except psycopg.OperationalError as exc:
@@ -164,12 +169,28 @@ def run_postgresql(args: argparse.Namespace) -> dict[str, Any]:
     workdir = tempfile.mkdtemp(prefix="fengqiao-bench-")
     try:
         admin.execute(f'CREATE DATABASE "{name}"')
-        return run_child("postgresql", urlunsplit(server._replace(path=f"/{name}")), workdir, args)
+        return child("postgresql", urlunsplit(server._replace(path=f"/{name}")), workdir)
     finally:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
         shutil.rmtree(workdir, ignore_errors=True)
         progress(f"postgresql: dropped database {name}")
+
+
+def sweep_child(args: argparse.Namespace) -> Child:
+    child_args = [f"--cases={args.cases}", f"--changing={args.changing}", f"--seed={args.seed}"]
+    child_args += ["--profile"] if args.profile else []
+    return lambda db, url, workdir: run_child(
+        db, url, workdir, child_args, script=__file__, host="localhost"
+    )
+
+
+def run_sqlite(args: argparse.Namespace) -> dict[str, Any]:
+    return on_sqlite(sweep_child(args))
+
+
+def run_postgresql(args: argparse.Namespace) -> dict[str, Any]:
+    return on_postgresql(args.pg_url, f"fengqiao_bench_{os.getpid()}", sweep_child(args))
 
 
 def command(args: argparse.Namespace) -> str:
