@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "fengqiao.portal",
     "fengqiao.demo",
     "fengqiao.api",
+    "fengqiao.open311",
 ]
 
 MIDDLEWARE = [

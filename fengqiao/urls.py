@@ -21,6 +21,7 @@ urlpatterns = [
     path("grid/", include("fengqiao.fieldwork.urls")),
     path("r/", include("fengqiao.portal.urls")),
     path("api/v1/", include("fengqiao.api.urls")),
+    path("open311/v2/", include("fengqiao.open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

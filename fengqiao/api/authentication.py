@@ -19,6 +19,23 @@ from fengqiao.api.models import ApiToken, hash_key
 LAST_USED_PRECISION = timedelta(minutes=1)
 
 
+def token_for_key(key: str) -> ApiToken | None:
+    """The live ApiToken whose key this is (its user active), or None; notes its last use.
+
+    The one check of a raw key, for the ``Token`` header here and Open311's ``api_key``."""
+    token = (
+        ApiToken.objects.select_related("user", "unit")
+        .filter(key_hash=hash_key(key), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token
+
+
 class TokenAuthentication(BaseAuthentication):
     keyword = "Token"
 
@@ -32,16 +49,9 @@ class TokenAuthentication(BaseAuthentication):
             key = parts[1].decode("ascii")
         except UnicodeDecodeError as exc:
             raise AuthenticationFailed(_("令牌无效或已撤销。")) from exc
-        token = (
-            ApiToken.objects.select_related("user", "unit")
-            .filter(key_hash=hash_key(key), revoked_at__isnull=True)
-            .first()
-        )
-        if token is None or not token.user.is_active:
+        token = token_for_key(key)
+        if token is None:
             raise AuthenticationFailed(_("令牌无效或已撤销。"))
-        now = timezone.now()
-        if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:
-            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user, token
 
     def authenticate_header(self, request: Request) -> str:

@@ -1,0 +1,10 @@
+from django.contrib import admin
+
+from fengqiao.open311.models import ServiceMapping
+
+
+@admin.register(ServiceMapping)
+class ServiceMappingAdmin(admin.ModelAdmin[ServiceMapping]):
+    list_display = ["service_code", "name", "category", "group", "is_active"]
+    list_filter = ["is_active", "group"]
+    search_fields = ["service_code", "name", "keywords"]
