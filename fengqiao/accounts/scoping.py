@@ -3,7 +3,8 @@
 A user sees (a) everything located in the jurisdiction subtree of each territorial role they hold
 (grid worker: their grid; operator, leader, reviewer, administrator: their unit's jurisdiction or
 the narrower region of the role) and (b) everything assigned to a unit they belong to, whatever
-the role. Superusers see everything. Views and the API fetch records only through
+the role, except a grid worker, whose role covers their grid and nothing else of the centre.
+Superusers see everything. Views and the API fetch records only through
 ``Scope.filter`` so that anything outside is a 404, never a 403 that confirms it exists.
 """
 
@@ -14,7 +15,7 @@ from typing import TypeVar
 
 from django.db.models import Model, Q, QuerySet
 
-from fengqiao.accounts.models import TERRITORIAL_ROLES, Membership, User
+from fengqiao.accounts.models import TERRITORIAL_ROLES, Membership, Role, User
 from fengqiao.regions.models import Region
 
 M = TypeVar("M", bound=Model)
@@ -68,7 +69,10 @@ def scope_for(user: User | object) -> Scope:
     paths: set[str] = set()
     unit_ids: set[int] = set()
     for membership in memberships:
-        unit_ids.add(membership.unit_id)
+        # A grid worker's role is held in the community centre, but it covers their grid only:
+        # the centre's assigned work (other grids' cases) is not theirs to browse.
+        if membership.role != Role.GRID_WORKER:
+            unit_ids.add(membership.unit_id)
         if membership.role in TERRITORIAL_ROLES:
             paths.add(membership.scope_region.path)
     return Scope(everything=False, region_paths=_minimal_paths(paths), unit_ids=frozenset(unit_ids))

@@ -53,3 +53,10 @@ def test_department_sees_a_case_once_it_is_dispatched_to_it(personas):
     case = actions.accept(make_case(), by=personas.community_operator)
     actions.dispatch(case, by=personas.community_operator, to_unit=personas.department)
     assert Case.objects.visible_to(personas.department_handler).filter(pk=case.pk).exists()
+
+
+def test_grid_worker_does_not_see_another_grid_of_the_same_centre(personas):
+    other_grid = make_case(lon=113.15, lat=27.85)  # 430299001001002, same community centre
+    assert other_grid.current_unit == personas.units["community"]
+    assert not Case.objects.visible_to(personas.grid_worker).filter(pk=other_grid.pk).exists()
+    assert Case.objects.visible_to(personas.community_operator).filter(pk=other_grid.pk).exists()
