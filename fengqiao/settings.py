@@ -128,6 +128,8 @@ INSTALLED_APPS = [
     "fengqiao.demo",
     "fengqiao.api",
     "fengqiao.open311",
+    "fengqiao.textintel",
+    "fengqiao.alerts",
 ]
 
 MIDDLEWARE = [
