@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "fengqiao.notifications",
     "fengqiao.cases",
     "fengqiao.fieldwork",
+    "fengqiao.hazards",
     "fengqiao.portal",
     "fengqiao.demo",
     "fengqiao.api",
