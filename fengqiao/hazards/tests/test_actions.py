@@ -15,7 +15,7 @@ from fengqiao.hazards.choices import DeadlineState, HazardAction, HazardSource, 
 from fengqiao.hazards.models import Hazard, HazardEvent, HazardPhoto, Place
 from fengqiao.notifications.models import Notification
 
-from .conftest import OUTSIDE, OWN_GRID, SH, jpeg, make_hazard, make_place
+from .conftest import OUTSIDE, SH, jpeg, make_hazard, make_place
 
 
 def test_place_is_located_to_its_grid_and_keeps_contacts_encrypted(personas, region_tree):

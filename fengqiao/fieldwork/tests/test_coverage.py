@@ -1,0 +1,102 @@
+"""fieldwork.coverage and the volunteer and place-visit actions."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from fengqiao.cases.errors import NotPermitted
+from fengqiao.fieldwork import actions
+from fengqiao.fieldwork.actions import FieldError
+from fengqiao.fieldwork.coverage import visit_coverage, volunteer_hours
+from fengqiao.hazards.actions import close_place, register_place
+
+from .conftest import NEXT_GRID, OWN_GRID
+
+
+def place(personas, name, point=OWN_GRID):
+    return register_place(
+        by=personas.community_operator,
+        place_type="enterprise",
+        name=name,
+        lon=point[0],
+        lat=point[1],
+    )
+
+
+def visit(personas, where, when=None):
+    return actions.log_visit(
+        worker=personas.grid_worker,
+        visited_at=when or timezone.now() - timedelta(hours=1),
+        place_kind="enterprise",
+        address=where.name,
+        purpose="安全走访",
+        place=where,
+    )
+
+
+def test_coverage_is_the_share_of_open_places_visited(personas, region_tree):
+    a, b, c = place(personas, "甲厂"), place(personas, "乙厂"), place(personas, "丙厂")
+    place(personas, "邻格厂", NEXT_GRID)
+    visit(personas, a)
+    visit(personas, a)  # twice: still one place
+    visit(personas, b)
+    close_place(c, by=personas.community_operator)  # closed: not counted
+    grids = [region_tree["430299001001001"], region_tree["430299001001002"]]
+    now = timezone.now()
+    own, other = visit_coverage(now - timedelta(days=1), now, grids)
+    assert (own.coverage.numerator, own.coverage.denominator) == (2, 2)
+    assert (other.coverage.numerator, other.coverage.denominator, other.coverage.value) == (0, 1, 0)
+    older = visit_coverage(now - timedelta(days=30), now - timedelta(days=1), grids)[0]
+    assert older.coverage.numerator == 0
+
+
+def test_visit_to_a_closed_place_is_refused(personas):
+    a = place(personas, "甲厂")
+    close_place(a, by=personas.community_operator)
+    a.refresh_from_db()
+    with pytest.raises(FieldError) as error:
+        visit(personas, a)
+    assert error.value.field == "place"
+
+
+def test_volunteers_and_their_hours(personas, region_tree):
+    grid = region_tree["430299001001001"]
+    v = actions.register_volunteer(
+        by=personas.grid_worker,
+        grid=grid,
+        name="赵六",
+        phone="13900001111",
+        joined_on=date(2024, 5, 1),
+    )
+    start = timezone.now() - timedelta(days=2)
+    for hours in ("2", "1.5"):
+        actions.log_volunteer_activity(
+            by=personas.grid_worker,
+            volunteer=v,
+            kind="patrol",
+            started_at=start,
+            hours=hours,
+            note="夜间巡逻",
+        )
+    assert volunteer_hours(start - timedelta(hours=1), timezone.now(), grid.path) == {
+        v.pk: Decimal("3.5")
+    }
+    with pytest.raises(FieldError) as error:
+        actions.log_volunteer_activity(
+            by=personas.grid_worker,
+            volunteer=v,
+            kind="patrol",
+            started_at=start,
+            hours="0.7",
+            note="x",
+        )
+    assert error.value.field == "hours"
+    with pytest.raises(NotPermitted):
+        actions.register_volunteer(
+            by=personas.grid_worker,
+            grid=region_tree["430299002001001"],
+            name="x",
+            joined_on=date(2024, 1, 1),
+        )
