@@ -22,6 +22,7 @@ from fengqiao.cases.errors import CaseError
 from fengqiao.cases.models import Category
 from fengqiao.fieldwork.actions import MAX_PHOTOS
 from fengqiao.fieldwork.models import PlaceKind
+from fengqiao.hazards.models import Place
 from fengqiao.lib.uploads import UploadLimits, UploadRejected, check_upload
 from fengqiao.regions.models import Region
 
@@ -206,6 +207,12 @@ class VisitForm(LocationMixin, FieldworkForm):
     """走访登记, with an optional issue found on the visit that becomes a case."""
 
     visited_at = LocalDateTimeField(label=_("走访时间"))
+    place = forms.ModelChoiceField(
+        label=_("重点场所（可不选）"),
+        queryset=Place.objects.none(),
+        required=False,
+        help_text=_("走访登记在册的重点场所时请选择，计入走访覆盖率。"),
+    )
     place_kind = forms.ChoiceField(
         label=_("走访对象"),
         choices=PlaceKind.choices,
@@ -249,6 +256,9 @@ class VisitForm(LocationMixin, FieldworkForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["issue_category"].choices = category_choices()  # type: ignore[attr-defined]
+        self.fields["place"].queryset = Place.objects.filter(  # type: ignore[attr-defined]
+            grid__in=list(self.grids.values()), closed=False
+        ).order_by("name")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -280,6 +290,7 @@ class VisitForm(LocationMixin, FieldworkForm):
             "lat": c["lat"],
             "report_issue": issue,
             "submission_key": c["submission_key"],
+            "place": c["place"],
         }
 
 

@@ -12,6 +12,7 @@ Seeing is ``visible_to`` (``accounts.scoping``); these checks come after the rec
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -54,3 +55,33 @@ def staff_unit(user: User, region_path: str) -> Unit | None:
         if region_path.startswith(membership.scope_region.path):
             return membership.unit
     return None
+
+
+def allowed_actions(user: User, hazard: Any) -> list[str]:
+    """The hazard actions this user may take now, in the order the page offers them.
+
+    The actions re-check everything; this only decides which forms to show. Costs one or two
+    membership queries.
+    """
+    from fengqiao.hazards.choices import RUNNING_STATUSES, HazardStatus
+
+    field = covers(user, hazard.region_path, FIELD_ROLES)
+    staff = field and covers(user, hazard.region_path, STAFF_ROLES)
+    rectifier = field or member_of(user, hazard.responsible_unit)
+    status = hazard.status
+    names = []
+    if rectifier and status in (HazardStatus.IDENTIFIED, HazardStatus.ESCALATED):
+        names.append("start")
+    if rectifier and status in RUNNING_STATUSES:
+        names.append("rectified")
+    if field and status == HazardStatus.RECTIFIED:
+        names.append("verify")
+    if staff and status == HazardStatus.VERIFIED:
+        names.append("close")
+    if field and status in RUNNING_STATUSES:
+        names.append("escalate")
+    if field and status != HazardStatus.CLOSED and hazard.raised_case_id is None:
+        names.append("raise_case")
+    if rectifier and status != HazardStatus.CLOSED:
+        names.append("photos")
+    return names

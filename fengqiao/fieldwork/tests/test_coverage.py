@@ -100,3 +100,25 @@ def test_volunteers_and_their_hours(personas, region_tree):
             name="x",
             joined_on=date(2024, 1, 1),
         )
+
+
+def test_visit_page_offers_the_grids_places_and_records_the_choice(personas, worker_client):
+    from django.urls import reverse
+
+    from fengqiao.fieldwork.models import Visit
+
+    a = place(personas, "甲厂")
+    place(personas, "邻格厂", NEXT_GRID)
+    page = worker_client.get(reverse("fieldwork:visit_new"))
+    assert "甲厂" in page.text and "邻格厂" not in page.text
+    response = worker_client.post(
+        reverse("fieldwork:visit_new"),
+        {
+            "visited_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "place": a.pk,
+            "place_kind": "enterprise",
+            "address": "甲厂",
+            "purpose": "安全走访",
+        },
+    )
+    assert response.status_code == 302 and Visit.objects.get().place == a
