@@ -221,6 +221,13 @@ SPECTACULAR_SETTINGS = {
         "UnitKindEnum": "fengqiao.accounts.models.UnitKind",
         "StatusEnum": "fengqiao.cases.choices.Status",
         "TierEnum": "fengqiao.accounts.models.Tier",
+        "DeadlineStateEnum": "fengqiao.cases.choices.DeadlineState",
+        "HazardStatusEnum": "fengqiao.hazards.choices.HazardStatus",
+        "HazardDeadlineStateEnum": "fengqiao.hazards.choices.DeadlineState",
+        "HazardLevelEnum": "fengqiao.hazards.choices.HazardLevel",
+        "LevelEnum": "fengqiao.regions.models.Level",
+        "ActionEnum": "fengqiao.cases.choices.Action",
+        "InspectionTaskStatusEnum": "fengqiao.hazards.choices.TaskStatus",
     },
 }
 
