@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from fengqiao.accounts.models import Membership, Role, Tier, Unit, UnitKind, User
 from fengqiao.demo.history import CaseSummary, generate_cases
+from fengqiao.demo.prevention import PreventionSummary, load_prevention
 from fengqiao.regions.actions import import_regions
 from fengqiao.regions.models import Level, Region
 
@@ -62,6 +63,7 @@ class DemoSummary:
     users: int = 0
     logins: list[DemoLogin] = field(default_factory=list)
     cases: CaseSummary | None = None
+    prevention: PreventionSummary | None = None
 
 
 class _People:
@@ -210,4 +212,6 @@ def load_demo(
     summary.users = User.objects.count()
     if cases:
         summary.cases = generate_cases(now=now or timezone.now(), days=days)
+    # After the cases, so the construction project can take some of them as its own.
+    summary.prevention = load_prevention(now)
     return summary

@@ -52,6 +52,12 @@ class Command(BaseCommand):
             )
             for hot_spot in cases.hot_spots:
                 self.stdout.write(f"  热点：{hot_spot}")
+        if summary.prevention is not None:
+            p = summary.prevention
+            self.stdout.write(
+                f"风险防范：重点场所 {p.places} 个，排查计划 {p.plans} 个（任务 {p.tasks} 项），"
+                f"隐患 {p.hazards} 项，平安志愿者 {p.volunteers} 名。"
+            )
         self.stdout.write(f"演示账号（密码均为 {password}）：")
         for login in summary.logins:
             self.stdout.write(f"  {login.username:<20} {login.full_name:<6} {login.description}")
