@@ -86,7 +86,7 @@ def test_grid_worker_inspection_finding_is_followed_to_sign_off(
     page.locator("[data-item='0']").get_by_label("合格").check()
     page.get_by_role("button", name="提交排查").click()
     expect(page.locator("[data-item='1'] .errorlist")).to_contain_text("请对此项作答")
-    assert not task.__class__.objects.filter(pk=task.pk, status=TaskStatus.DONE).exists()
+    assert not InspectionTask.objects.filter(pk=task.pk, status=TaskStatus.DONE).exists()
     shot(page, "missing-answer")
 
     page.locator("[data-item='0']").get_by_label("合格").check()
@@ -110,7 +110,8 @@ def test_grid_worker_inspection_finding_is_followed_to_sign_off(
 
     expect(page.locator(".messages")).to_contain_text("登记隐患 1 项")
     hazard = Hazard.objects.get()
-    assert hazard.source == HazardSource.INSPECTION and hazard.inspection.task == task
+    assert hazard.source == HazardSource.INSPECTION
+    assert hazard.inspection is not None and hazard.inspection.task == task
     assert hazard.photos.count() == 1
     shot(page, "recorded")
 
