@@ -1,6 +1,7 @@
 """fieldwork.coverage and the volunteer and place-visit actions."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 from decimal import Decimal
 
 import pytest
@@ -122,3 +123,47 @@ def test_visit_page_offers_the_grids_places_and_records_the_choice(personas, wor
         },
     )
     assert response.status_code == 302 and Visit.objects.get().place == a
+
+
+@pytest.fixture
+def mid_month():
+    import time_machine
+
+    with time_machine.travel(
+        datetime(2025, 3, 12, 10, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False
+    ):
+        yield
+
+
+def test_volunteers_page_registers_and_records_hours(personas, worker_client, mid_month):
+    from django.urls import reverse
+
+    from fengqiao.fieldwork.models import Volunteer, VolunteerActivity
+
+    url = reverse("fieldwork:volunteers")
+    assert "还没有登记志愿者" in worker_client.get(url).text
+    response = worker_client.post(
+        url, {"register": "", "v-name": "赵六", "v-phone": "139", "v-joined_on": "2024-05-01"}
+    )
+    assert response.status_code == 200 and "联系电话格式不正确" in response.text
+    response = worker_client.post(
+        url,
+        {"register": "", "v-name": "赵六", "v-phone": "13900001111", "v-joined_on": "2024-05-01"},
+    )
+    assert response.status_code == 302
+    volunteer = Volunteer.objects.get()
+    started = (timezone.localtime() - timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M")
+    response = worker_client.post(
+        url,
+        {
+            "activity": "",
+            "a-volunteer": volunteer.pk,
+            "a-kind": "patrol",
+            "a-started_at": started,
+            "a-hours": "2.5",
+            "a-note": "夜间巡逻",
+        },
+    )
+    assert response.status_code == 302 and VolunteerActivity.objects.get().hours == Decimal("2.5")
+    page = worker_client.get(url).text
+    assert "赵*" in page and "本月服务 2.5 小时" in page and "赵六" not in page
