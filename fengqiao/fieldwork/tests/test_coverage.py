@@ -1,8 +1,8 @@
 """fieldwork.coverage and the volunteer and place-visit actions."""
 
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
