@@ -551,7 +551,8 @@ def close(hazard: Hazard, *, by: User, note: str = "") -> Hazard:
 
 @transaction.atomic
 def escalate(hazard: Hazard, *, by: User, to_unit: Unit, note: str) -> Hazard:
-    """上报: a hazard beyond the responsible unit goes to a unit above, which takes it over."""
+    """上报: a hazard beyond the responsible unit goes to another unit (usually the centre
+    above), which becomes responsible for it; the deadline keeps running."""
     hazard = _lock(hazard)
     permissions.require_covers(by, hazard.region_path, permissions.FIELD_ROLES, _("上报隐患"))
     _require_status(hazard, RUNNING_STATUSES, _("上报"))

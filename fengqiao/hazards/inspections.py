@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import IntegrityError
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -151,6 +151,12 @@ def generate_tasks(today: date | None = None) -> Generated:
     plans = (
         InspectionPlan.objects.filter(active=True, starts_on__lte=today)
         .filter(Q(generated_through__isnull=True) | Q(generated_through__lt=today))
+        # A plan that ended and has had its last occurrence generated is left alone.
+        .filter(
+            Q(ends_on__isnull=True)
+            | Q(generated_through__isnull=True)
+            | Q(ends_on__gt=F("generated_through"))
+        )
         .select_related("place__grid")
     )
     for plan in plans:

@@ -225,3 +225,11 @@ def test_a_task_is_inspected_once_and_only_by_its_grid(personas, task):
         inspections.record_inspection(
             inspector=personas.grid_worker, task=task, answers=answers("ok", "ok", "ok")
         )
+
+
+def test_an_ended_plan_stops_after_its_last_occurrence(personas):
+    make_place(personas)
+    plan = make_plan(personas, ends_on=date(2025, 3, 31))
+    assert run_on(date(2025, 4, 15)).plans == 1  # Jan, Feb, Mar generated
+    assert plan.tasks.count() == 3
+    assert run_on(date(2025, 5, 31)).plans == 0  # not even read again
