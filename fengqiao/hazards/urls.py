@@ -6,6 +6,7 @@ app_name = "hazards"
 urlpatterns = [
     path("", register.hazard_list, name="list"),
     path("new/", register.hazard_new, name="new"),
+    path("export/", register.hazard_export, name="export"),
     path("<int:pk>/", register.hazard_detail, name="detail"),
     path("<int:pk>/do/<str:action>/", register.hazard_action, name="action"),
     path("<int:pk>/photos/<int:photo>/", register.hazard_photo, name="photo"),

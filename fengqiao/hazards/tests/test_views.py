@@ -208,3 +208,23 @@ def _upload(data, name):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data, content_type="image/jpeg")
+
+
+def test_register_export_is_scoped_masked_and_audited(client, personas, clock):
+    from fengqiao.core.models import AuditEntry
+
+    make_hazard(personas, responsible_phone="13812345678")
+    client.force_login(personas.community_operator)
+    response = client.get(reverse("hazards:export"), {"format": "csv", "level": "serious"})
+    text = response.content.decode("utf-8-sig")
+    assert response.status_code == 200 and "消防通道堆放杂物" in text
+    assert "138****5678" in text and "13812345678" not in text
+    entry = AuditEntry.objects.get()
+    assert entry.object_type == "hazards" and entry.detail["filters"] == {"level": "serious"}
+    assert client.get(reverse("hazards:export"), {"format": "pdf"}).status_code == 400
+    assert client.get(reverse("hazards:export"), {"format": "xlsx"})["Content-Type"].startswith(
+        "application/vnd.openxmlformats"
+    )
+    client.force_login(personas.outsider)
+    outside = client.get(reverse("hazards:export"), {"format": "csv"}).content.decode("utf-8-sig")
+    assert "消防通道堆放杂物" not in outside
