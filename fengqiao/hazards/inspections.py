@@ -261,6 +261,12 @@ def record_inspection(
     if len(findings) > MAX_FINDINGS:
         raise FieldError(_("一次排查最多登记 %(n)d 个隐患。") % {"n": MAX_FINDINGS}, "findings")
     answered = _answers(checklist, answers or {})
+    inspected_at = moment(inspected_at, "inspected_at", _("排查时间"))
+    if task is not None and timezone.localdate(inspected_at) < task.scheduled_for:
+        raise FieldError(
+            _("排查时间不能早于任务的排查日期（%(d)s）。") % {"d": task.scheduled_for},
+            "inspected_at",
+        )
     point = locate_point(lon, lat) if lon is not None or lat is not None else None
     record = InspectionRecord(
         task=task,
@@ -268,7 +274,7 @@ def record_inspection(
         grid=grid,
         region_path=grid.path,
         inspector=inspector,
-        inspected_at=moment(inspected_at, "inspected_at", _("排查时间")),
+        inspected_at=inspected_at,
         answers=answered,
         notes=text(notes, "notes", _("排查情况"), 2000, required=False),
         lon=point[0] if point else None,

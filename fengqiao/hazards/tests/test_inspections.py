@@ -233,3 +233,21 @@ def test_an_ended_plan_stops_after_its_last_occurrence(personas):
     assert run_on(date(2025, 4, 15)).plans == 1  # Jan, Feb, Mar generated
     assert plan.tasks.count() == 3
     assert run_on(date(2025, 5, 31)).plans == 0  # not even read again
+
+
+def test_inspection_before_the_tasks_day_is_refused(personas, task):
+    with pytest.raises(FieldError) as error:
+        inspections.record_inspection(
+            inspector=personas.grid_worker,
+            task=task,
+            answers=answers("ok", "ok", "ok"),
+            inspected_at=datetime(2025, 3, 2, 18, tzinfo=SH),
+        )
+    assert error.value.field == "inspected_at" and InspectionRecord.objects.count() == 0
+
+
+def test_a_long_idle_plan_catches_up_only_its_newest_occurrences(personas):
+    make_place(personas)
+    plan = make_plan(personas, every=1, period_unit="days", starts_on=date(2025, 1, 1))
+    assert run_on(date(2025, 3, 1)).tasks == inspections.MAX_CATCH_UP
+    assert min(plan.tasks.values_list("scheduled_for", flat=True)) == date(2025, 2, 18)
