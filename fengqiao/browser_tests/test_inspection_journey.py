@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -146,3 +145,9 @@ def test_grid_worker_inspection_finding_is_followed_to_sign_off(
     hazard.refresh_from_db()
     assert hazard.status == HazardStatus.CLOSED
     assert hazard.photos.count() == 2
+
+    # The inspection counts on the measures page: one task due, done on time.
+    desk.goto(f"/hazards/measures/?month={task.scheduled_for:%Y-%m}")
+    expect(desk.get_by_role("heading", level=1)).to_have_text("排查与走访考核")
+    expect(desk.locator("table").first).to_contain_text("100%（1/1）")
+    shot(desk, "measures")
