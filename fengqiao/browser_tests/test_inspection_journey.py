@@ -66,7 +66,7 @@ def test_grid_worker_inspection_finding_is_followed_to_sign_off(
         unit=personas.units["community"],
         every=1,
         period_unit="months",
-        starts_on=timezone.localdate() - timedelta(days=1),
+        starts_on=timezone.localdate(),
         checklist=["消防通道畅通", "灭火器在有效期内"],
         place=market,
     )
