@@ -51,6 +51,7 @@ from fengqiao.hazards.choices import (
 )
 from fengqiao.hazards.models import Hazard, HazardEvent, HazardPhoto, InspectionRecord, Place
 from fengqiao.lib.uploads import UploadRejected, check_upload
+from fengqiao.lib.workcal import CalendarNotCovered
 from fengqiao.notifications.actions import queue_for_unit
 from fengqiao.regions.locator import locate
 from fengqiao.regions.models import Level, Region
@@ -295,7 +296,12 @@ def _due(found_at: datetime, deadline_days: int | None, deadline: date | None) -
                 _("整改期限须在 1 到 %(n)d 个工作日之间。") % {"n": MAX_DEADLINE_DAYS},
                 "deadline_days",
             )
-        return calendar().add(found_at, int(deadline_days), "days")
+        try:
+            return calendar().add(found_at, int(deadline_days), "days")
+        except CalendarNotCovered as exc:
+            raise FieldError(
+                _("工作日历尚未覆盖该期限所在年份，请联系管理员。"), "deadline_days"
+            ) from exc
     assert deadline is not None
     found_day = timezone.localdate(found_at)
     if deadline < found_day:
@@ -304,7 +310,10 @@ def _due(found_at: datetime, deadline_days: int | None, deadline: date | None) -
             "deadline",
         )
     midnight = timezone.make_aware(datetime.combine(deadline, time()))
-    return calendar().add_working_days(midnight, 0)
+    try:
+        return calendar().add_working_days(midnight, 0)
+    except CalendarNotCovered as exc:
+        raise FieldError(_("工作日历尚未覆盖该期限所在年份，请联系管理员。"), "deadline") from exc
 
 
 def _where(

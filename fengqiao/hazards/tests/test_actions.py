@@ -214,3 +214,18 @@ def test_visible_to_follows_territory_and_responsible_unit(personas, clock):
     assert Hazard.objects.visible_to(personas.department_handler).filter(pk=hazard.pk).exists()
     assert not Hazard.objects.visible_to(personas.outsider).exists()
     assert hazard.found_at - timedelta(seconds=1) < hazard.created_at
+
+
+def test_a_deadline_in_a_year_the_calendar_does_not_cover_is_a_clear_error(
+    personas, clock, settings
+):
+    from fengqiao.cases import deadlines
+
+    settings.CALENDAR_UNCOVERED_YEARS = "error"
+    deadlines._calendar.cache_clear()
+    try:
+        with pytest.raises(FieldError) as error:
+            make_hazard(personas, deadline_days=None, deadline=date(2099, 1, 5))
+    finally:
+        deadlines._calendar.cache_clear()
+    assert error.value.field == "deadline" and Hazard.objects.count() == 0
