@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -115,6 +115,21 @@ def create_plan(
         complete_within=int(complete_within),
         checklist=_checklist(checklist),
         created_by=by,
+    )
+
+
+@transaction.atomic
+def deactivate_plan(plan: InspectionPlan, *, by: User) -> int:
+    """停用计划: no more tasks are generated; its pending tasks not yet overdue are cancelled
+    (an overdue one stays, so the miss still counts). Returns how many were cancelled."""
+    plan = InspectionPlan.objects.select_for_update().get(pk=plan.pk)
+    permissions.require_covers(by, plan.region_path, permissions.STAFF_ROLES, _("停用排查计划"))
+    if not plan.active:
+        raise NotAllowed(_("排查计划“%(n)s”已停用。") % {"n": plan.name})
+    plan.active = False
+    plan.save(update_fields=["active"])
+    return plan.tasks.filter(status=TaskStatus.PENDING, overdue=False).update(
+        status=TaskStatus.CANCELLED
     )
 
 

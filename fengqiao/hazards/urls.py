@@ -21,6 +21,7 @@ urlpatterns = [
         name="project_evaluate",
     ),
     path("plans/", places.plan_list, name="plans"),
+    path("plans/<int:pk>/deactivate/", places.plan_deactivate, name="plan_deactivate"),
     path("measures/", places.measures, name="measures"),
     path("field/", field.my_tasks, name="field_tasks"),
     path("field/tasks/<int:pk>/", field.inspect, name="field_inspect"),

@@ -251,3 +251,18 @@ def test_a_long_idle_plan_catches_up_only_its_newest_occurrences(personas):
     plan = make_plan(personas, every=1, period_unit="days", starts_on=date(2025, 1, 1))
     assert run_on(date(2025, 3, 1)).tasks == inspections.MAX_CATCH_UP
     assert min(plan.tasks.values_list("scheduled_for", flat=True)) == date(2025, 2, 18)
+
+
+def test_deactivating_a_plan_cancels_its_pending_tasks_but_keeps_overdue_ones(personas):
+    make_place(personas)
+    plan = make_plan(personas, every=1, period_unit="days", starts_on=date(2025, 3, 3))
+    run_on(date(2025, 3, 4))
+    InspectionTask.objects.filter(scheduled_for=date(2025, 3, 3)).update(overdue=True)
+    with pytest.raises(NotPermitted):
+        inspections.deactivate_plan(plan, by=personas.grid_worker)
+    assert inspections.deactivate_plan(plan, by=personas.community_operator) == 1
+    statuses = dict(plan.tasks.values_list("scheduled_for", "status"))
+    assert statuses == {date(2025, 3, 3): TaskStatus.PENDING, date(2025, 3, 4): "cancelled"}
+    assert run_on(date(2025, 3, 10)).tasks == 0
+    with pytest.raises(NotAllowed):
+        inspections.deactivate_plan(plan, by=personas.community_operator)

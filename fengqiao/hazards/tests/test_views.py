@@ -228,3 +228,13 @@ def test_register_export_is_scoped_masked_and_audited(client, personas, clock):
     client.force_login(personas.outsider)
     outside = client.get(reverse("hazards:export"), {"format": "csv"}).content.decode("utf-8-sig")
     assert "消防通道堆放杂物" not in outside
+
+
+def test_plans_page_deactivates_a_plan(client, personas, clock):
+    task = _task(personas)
+    client.force_login(personas.community_operator)
+    assert "停用" in client.get(reverse("hazards:plans")).text
+    response = client.post(reverse("hazards:plan_deactivate", args=[task.plan.pk]))
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.status == TaskStatus.CANCELLED and not task.plan.active

@@ -224,6 +224,19 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     return render(request, "hazards/plans.html", {"form": form, "plans": plans})
 
 
+@login_required
+@require_POST
+def plan_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_object_or_404(InspectionPlan.objects.visible_to(request.user), pk=pk)
+    try:
+        cancelled = inspections.deactivate_plan(plan, by=user_of(request))
+    except CaseError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("计划已停用，取消未到期任务 %(n)d 项。") % {"n": cancelled})
+    return redirect("hazards:plans")
+
+
 def _month(value: str | None) -> date:
     try:
         year, month = (int(x) for x in (value or "").split("-"))
