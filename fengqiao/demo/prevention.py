@@ -25,7 +25,7 @@ from fengqiao.cases.models import Case
 from fengqiao.fieldwork import actions as fieldwork
 from fengqiao.hazards import actions, inspections, projects
 from fengqiao.hazards.choices import Answer, TaskStatus
-from fengqiao.hazards.jobs import mark_overdue_hazards
+from fengqiao.hazards.jobs import mark_overdue_hazards, mark_overdue_tasks
 from fengqiao.hazards.models import Hazard, InspectionTask, Place
 from fengqiao.regions.models import Level, Region
 
@@ -120,6 +120,7 @@ def _hazards(
         measures="补齐制度，专人负责留样。",
         place=school,
         found_at=now - timedelta(days=8),
+        deadline_days=10,
     )
     actions.report_rectified(verified, by=worker, note="已补齐留样制度")
     actions.verify(verified, by=worker, passed=True, note="现场核查到位")
@@ -131,6 +132,7 @@ def _hazards(
         measures="设置减速带和警示标志。",
         place=school,
         found_at=now - timedelta(days=20),
+        deadline_days=20,
     )
     actions.report_rectified(closed, by=worker, note="减速带已安装")
     actions.verify(closed, by=worker, passed=True)
@@ -268,7 +270,7 @@ def load_prevention(now: datetime | None = None) -> PreventionSummary:
                 unit=community,
                 every=1,
                 period_unit="weeks",
-                starts_on=today - timedelta(days=27),
+                starts_on=today - timedelta(days=28),  # one falls today
                 region=community.jurisdiction,
                 complete_within=3,
                 checklist=["道路及井盖完好", "无私搭乱建", "无危险边坡和积水", "群租房安全"],
@@ -293,6 +295,7 @@ def load_prevention(now: datetime | None = None) -> PreventionSummary:
                     memberships__role="grid_worker", memberships__region=grid
                 )
         _inspect_past_tasks(by_grid, now)
+        mark_overdue_tasks(now)  # the missed ones, as the worker would
         hazards = _hazards(workers[0], operator, community, street, market, school, project, now)
         for days_ago, place in ((3, market), (5, school), (9, project), (12, market)):
             fieldwork.log_visit(
