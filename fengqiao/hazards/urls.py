@@ -25,4 +25,5 @@ urlpatterns = [
     path("measures/", places.measures, name="measures"),
     path("field/", field.my_tasks, name="field_tasks"),
     path("field/tasks/<int:pk>/", field.inspect, name="field_inspect"),
+    path("field/places/<int:pk>/", field.inspect_place, name="field_inspect_place"),
 ]

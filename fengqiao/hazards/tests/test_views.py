@@ -238,3 +238,23 @@ def test_plans_page_deactivates_a_plan(client, personas, clock):
     assert response.status_code == 302
     task.refresh_from_db()
     assert task.status == TaskStatus.CANCELLED and not task.plan.active
+
+
+def test_unplanned_inspection_of_a_place_and_refusal_when_closed(client, personas, clock):
+    from fengqiao.hazards.actions import close_place
+
+    place = make_place(personas)
+    client.force_login(personas.grid_worker)
+    assert "幸福农贸市场" in client.get(reverse("hazards:field_tasks")).text
+    url = reverse("hazards:field_inspect_place", args=[place.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and "临时排查" in page.text
+    data = {"inspected_at": "2025-03-03T08:30", "notes": "例行查看", "submission_key": "k1"}
+    assert client.post(url, data).status_code == 302
+    assert InspectionRecord.objects.get().place == place
+    close_place(place, by=personas.community_operator)
+    response = client.post(url, dict(data, submission_key="k2"))
+    assert response.status_code == 200 and "已关闭" in response.text
+    assert InspectionRecord.objects.count() == 1
+    other = make_place(personas, name="邻格市场", lon=113.15, lat=27.85)
+    assert client.get(reverse("hazards:field_inspect_place", args=[other.pk])).status_code == 404

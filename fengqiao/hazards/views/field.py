@@ -21,7 +21,7 @@ from fengqiao.fieldwork.views import _map_context, _worker
 from fengqiao.hazards import inspections
 from fengqiao.hazards.choices import OPEN_STATUSES
 from fengqiao.hazards.forms import InspectionForm
-from fengqiao.hazards.models import Hazard
+from fengqiao.hazards.models import Hazard, InspectionTask, Place
 
 SHOWN = 100
 
@@ -37,26 +37,24 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
         .select_related("responsible_unit")
         .order_by("due_at")[:SHOWN]
     )
-    return render(
-        request, "hazards/field_tasks.html", {"tasks": tasks, "hazards": hazards, "grids": grids}
-    )
+    places = Place.objects.filter(grid__in=grids, closed=False).order_by("name")[:SHOWN]
+    context = {"tasks": tasks, "hazards": hazards, "places": places, "grids": grids}
+    return render(request, "hazards/field_tasks.html", context)
 
 
-@keep_post
-@require_http_methods(["GET", "POST"])
-def inspect(request: HttpRequest, pk: int) -> HttpResponse:
-    """排查登记 for one task: checklist, notes, location, and a finding that becomes a hazard."""
+def _inspection_page(
+    request: HttpRequest, task: InspectionTask | None, place: Place | None
+) -> HttpResponse:
+    """The inspection form for a task (its plan's checklist) or an unplanned visit to a place
+    (no checklist); ``hazards.inspections.record_inspection`` writes it all or nothing."""
     user, grids = _worker(request)
-    task = get_object_or_404(
-        inspections.tasks_for_worker(user).select_related("plan", "place", "grid"), pk=pk
-    )
-    checklist = list(task.plan.checklist)
+    checklist = list(task.plan.checklist) if task is not None else []
     if request.method == "POST":
         form = InspectionForm(request.POST, request.FILES, checklist=checklist)
         if form.is_valid():
             try:
                 record = inspections.record_inspection(
-                    inspector=user, task=task, **form.action_kwargs()
+                    inspector=user, task=task, place=place, **form.action_kwargs()
                 )
             except CaseError as exc:
                 form.add_action_error(exc)
@@ -72,7 +70,29 @@ def inspect(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "form": form,
         "task": task,
+        "place": task.place if task is not None else place,
         "photos_dropped": bool(request.FILES),
         **_map_context(grids),
     }
     return render(request, "hazards/field_inspect.html", context)
+
+
+@keep_post
+@require_http_methods(["GET", "POST"])
+def inspect(request: HttpRequest, pk: int) -> HttpResponse:
+    """排查登记 for one task: checklist, notes, location, and a finding that becomes a hazard."""
+    user, _grids = _worker(request)
+    task = get_object_or_404(
+        inspections.tasks_for_worker(user).select_related("plan", "place", "grid"), pk=pk
+    )
+    return _inspection_page(request, task, None)
+
+
+@keep_post
+@require_http_methods(["GET", "POST"])
+def inspect_place(request: HttpRequest, pk: int) -> HttpResponse:
+    """临时排查: an unplanned inspection of a key place in my grids (no checklist). A closed
+    place is refused by the action with a message on the form."""
+    _user, grids = _worker(request)
+    place = get_object_or_404(Place.objects.filter(grid__in=grids).select_related("grid"), pk=pk)
+    return _inspection_page(request, None, place)
