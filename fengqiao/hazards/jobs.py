@@ -21,7 +21,7 @@ from fengqiao.accounts.models import Membership, Role
 from fengqiao.hazards.choices import RUNNING_STATUSES, DeadlineState, HazardAction, TaskStatus
 from fengqiao.hazards.inspections import generate_tasks
 from fengqiao.hazards.models import Hazard, HazardEvent, InspectionTask
-from fengqiao.notifications.actions import bulk_queue, inbox_row
+from fengqiao.notifications.actions import bulk_queue, email_rows, inbox_row
 from fengqiao.notifications.models import Channel, Notification, State
 
 BATCH = 1000
@@ -125,6 +125,7 @@ def mark_overdue_hazards(now: datetime) -> int:
         status__in=RUNNING_STATUSES,
     )
     flagged = 0
+    per_unit: dict[int, list[str]] = {}
     fields = ("id", "responsible_unit_id", "title", "status", "level")
     for rows in _batches(Hazard, query, fields):
         ids = [row[0] for row in rows]
@@ -151,8 +152,23 @@ def mark_overdue_hazards(now: datetime) -> int:
             )
             for _, unit_id, title, _, _ in rows
         )
+        for _, unit_id, title, _, _ in rows:
+            per_unit.setdefault(int(unit_id), []).append(str(title))
         flagged += len(rows)
+    _email_digests(per_unit, now)
     return flagged
+
+
+def _email_digests(per_unit: dict[int, list[str]], now: datetime) -> None:
+    """One e-mail per unit listing its newly overdue hazards, not one per hazard."""
+    cache: dict[int, list[tuple[int, str]]] = {}
+    rows: list[Notification] = []
+    with transaction.atomic():
+        for unit_id, titles in per_unit.items():
+            body = "\n".join(titles[:200]) + ("\n……" if len(titles) > 200 else "")
+            subject = f"{len(titles)} 项隐患整改已超期"
+            rows += email_rows(unit_id, subject, body, case_id=None, now=now, emails=cache)
+        bulk_queue(rows)
 
 
 def run_all(now: datetime | None = None) -> JobResult:

@@ -31,6 +31,18 @@ def test_overdue_hazard_is_flagged_once_with_timeline_and_notice(personas, clock
     assert notices == 1
 
 
+def test_overdue_hazards_send_one_email_digest_per_unit(personas, clock):
+    personas.community_operator.email = "op@example.org"
+    personas.community_operator.save()
+    for n in range(3):
+        make_hazard(personas, title=f"隐患{n}", deadline_days=1)
+    clock.move_to(datetime(2025, 3, 4, 18, 0, tzinfo=SH))
+    assert run_all().hazards_overdue == 3
+    mail = Notification.objects.filter(channel=Channel.EMAIL, subject__contains="超期")
+    assert mail.count() == 1
+    assert mail.get().subject == "3 项隐患整改已超期" and "隐患2" in mail.get().body
+
+
 def test_rectified_hazard_is_not_flagged(personas, clock):
     from fengqiao.hazards import actions
 
