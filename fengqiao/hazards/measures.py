@@ -1,6 +1,8 @@
 """Inspection measures (排查考核): coverage and punctuality per grid and per unit.
 
-Over the tasks scheduled in ``[start, end)`` (dates), cancelled ones left out:
+Over the tasks scheduled in ``[start, end)`` (dates) that are due by ``now`` (done, or past
+their deadline; a task still within its time is not yet counted for or against), cancelled ones
+left out:
 
 - coverage (排查覆盖率) = tasks done / tasks due;
 - punctuality (按时完成率) = tasks done by their deadline / tasks due.
@@ -11,9 +13,10 @@ Grouped by the task's grid, or by the unit that owns the plan (组织单位). On
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import Count, F, Q
+from django.utils import timezone
 
 from fengqiao.cases.measures import Rate, _rate
 from fengqiao.hazards.choices import TaskStatus
@@ -30,16 +33,24 @@ class InspectionMeasure:
 
 
 def inspection_measures(
-    start: date, end: date, *, by: str = "grid", region_path: str = ""
+    start: date,
+    end: date,
+    *,
+    by: str = "grid",
+    region_path: str = "",
+    now: datetime | None = None,
 ) -> list[InspectionMeasure]:
     """Coverage and punctuality per ``by`` ("grid" or "unit"), largest backlog first."""
+    now = now or timezone.now()
     if by not in ("grid", "unit"):
         raise ValueError("by must be 'grid' or 'unit'")
     key, label = (
         ("grid_id", "grid__name") if by == "grid" else ("plan__unit_id", "plan__unit__name")
     )
-    tasks = InspectionTask.objects.filter(scheduled_for__gte=start, scheduled_for__lt=end).exclude(
-        status=TaskStatus.CANCELLED
+    tasks = (
+        InspectionTask.objects.filter(scheduled_for__gte=start, scheduled_for__lt=end)
+        .exclude(status=TaskStatus.CANCELLED)
+        .filter(Q(status=TaskStatus.DONE) | Q(due_at__lte=now))
     )
     if region_path:
         tasks = tasks.filter(region_path__startswith=region_path)

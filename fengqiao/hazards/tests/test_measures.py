@@ -1,13 +1,13 @@
 """hazards.measures: inspection coverage and punctuality per grid and unit."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from fengqiao.hazards import inspections
 from fengqiao.hazards.choices import TaskStatus
 from fengqiao.hazards.measures import inspection_measures
 from fengqiao.hazards.models import InspectionTask
 
-from .conftest import NEXT_GRID, make_place
+from .conftest import NEXT_GRID, SH, make_place
 
 
 def test_coverage_and_punctuality_per_grid_and_unit(personas, clock, django_assert_num_queries):
@@ -37,13 +37,19 @@ def test_coverage_and_punctuality_per_grid_and_unit(personas, clock, django_asse
     InspectionTask.objects.filter(pk=own[3].pk).update(
         status=TaskStatus.DONE, completed_at=own[3].due_at + timedelta(hours=1)
     )
+    later = datetime(2025, 4, 1, tzinfo=SH)  # every task's deadline has passed
     with django_assert_num_queries(1):
-        by_grid = {m.label: m for m in inspection_measures(date(2025, 3, 1), date(2025, 3, 4))}
+        rows = inspection_measures(date(2025, 3, 1), date(2025, 3, 4), now=later)
+    by_grid = {m.label: m for m in rows}
     mine = by_grid["街1社区1网格1"]
     assert (mine.coverage.numerator, mine.coverage.denominator) == (4, 6)
     assert (mine.punctuality.numerator, mine.punctuality.denominator) == (3, 6)
     other = by_grid["街1社区1网格2"]
     assert (other.coverage.numerator, other.coverage.denominator) == (0, 3)
-    (unit,) = inspection_measures(date(2025, 3, 1), date(2025, 3, 4), by="unit")
+    (unit,) = inspection_measures(date(2025, 3, 1), date(2025, 3, 4), by="unit", now=later)
     assert (unit.label, unit.coverage.numerator, unit.due) == ("社区1综治中心", 4, 9)
-    assert inspection_measures(date(2025, 3, 4), date(2025, 3, 5)) == []
+    assert inspection_measures(date(2025, 3, 4), date(2025, 3, 5), now=later) == []
+    # Today (3 March 09:00) no deadline has passed: only the done tasks count so far.
+    today = {m.label: m for m in inspection_measures(date(2025, 3, 1), date(2025, 3, 4))}
+    assert (today["街1社区1网格1"].coverage.numerator, today["街1社区1网格1"].due) == (4, 4)
+    assert "街1社区1网格2" not in today
