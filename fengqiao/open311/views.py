@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from fengqiao.api.authentication import token_for_key
+from fengqiao.api.authentication import acting_user, token_for_key
 from fengqiao.cases.choices import Action, Channel, Status
 from fengqiao.cases.errors import CaseError, NotPermitted
 from fengqiao.cases.intake import submit
@@ -210,7 +210,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
             description=description,
             occurred_at=timezone.now(),
             channel=Channel.OPEN311,
-            by=token.user,
+            by=acting_user(token),
             lon=lon,
             lat=lat,
             address=data.get("address_string", "")[:200],
