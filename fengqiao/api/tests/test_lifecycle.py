@@ -141,6 +141,25 @@ def test_malformed_json_is_400(community):
     assert_error(response, 400, "malformed_request")
 
 
+@pytest.mark.parametrize("idempotency_key", [None, "big-1"])
+def test_a_body_over_the_limit_is_413_and_stores_nothing(community, idempotency_key):
+    import json
+
+    from django.conf import settings
+
+    description = "长" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 3 + 10)
+    headers = {"HTTP_IDEMPOTENCY_KEY": idempotency_key} if idempotency_key else {}
+    response = community.post(
+        "/api/v1/cases/",
+        json.dumps(new_case_body(description=description), ensure_ascii=False),
+        content_type="application/json",
+        **headers,
+    )
+    error = assert_error(response, 413, "payload_too_large")
+    assert "MB" in error["message"]
+    assert not Case.objects.exists()
+
+
 def test_wrong_content_type_is_415(community):
     response = community.post("/api/v1/cases/", "title=x", content_type="text/plain")
     assert_error(response, 415, "unsupported_media_type")
