@@ -335,6 +335,25 @@ class GeoJSONRenderer(JSONRenderer):
     format = "geojson"
 
 
+GEOJSON_FEATURE: dict[str, Any] = {
+    "type": "object",
+    "required": ["type", "properties", "geometry"],
+    "properties": {
+        "type": {"type": "string", "enum": ["Feature"]},
+        "properties": {"type": "object", "additionalProperties": True},
+        "geometry": {"type": "object", "nullable": True, "additionalProperties": True},
+    },
+}
+GEOJSON_COLLECTION: dict[str, Any] = {
+    "type": "object",
+    "required": ["type", "features"],
+    "properties": {
+        "type": {"type": "string", "enum": ["FeatureCollection"]},
+        "features": {"type": "array", "items": GEOJSON_FEATURE},
+    },
+}
+
+
 def feature(region: Region) -> dict[str, Any]:
     properties = dict(s.RegionSerializer(region).data)
     return {"type": "Feature", "properties": properties, "geometry": region.boundary}
@@ -353,7 +372,12 @@ class RegionListView(APIView):
             OpenApiParameter("parent", OpenApiTypes.STR, description="上级区域代码"),
             OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "geojson"]),
         ],
-        responses={200: s.RegionSerializer(many=True), **errors(400, 401, 429)},
+        responses={
+            (200, "application/json"): s.RegionSerializer(many=True),
+            (200, "application/geo+json"): GEOJSON_COLLECTION,
+            # 404: an unknown ?format= (DRF's content negotiation).
+            **errors(400, 401, 404, 429),
+        },
         tags=["reference"],
     )
     def get(self, request: Request) -> Response:
@@ -388,7 +412,11 @@ class RegionDetailView(APIView):
             OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.PATH),
             OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "geojson"]),
         ],
-        responses={200: s.RegionDetailSerializer, **READ_ERRORS},
+        responses={
+            (200, "application/json"): s.RegionDetailSerializer,
+            (200, "application/geo+json"): GEOJSON_FEATURE,
+            **READ_ERRORS,
+        },
         tags=["reference"],
     )
     def get(self, request: Request, code: str) -> Response:
