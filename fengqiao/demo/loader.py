@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from fengqiao.accounts.models import Membership, Role, Tier, Unit, UnitKind, User
 from fengqiao.demo.history import CaseSummary, generate_cases
+from fengqiao.open311.models import add_demo_attributes
 from fengqiao.regions.actions import import_regions
 from fengqiao.regions.models import Level, Region
 
@@ -199,6 +200,7 @@ def load_demo(
         district_centre = _district(people, district, summary)
         for street in Region.objects.filter(parent=district).order_by("code"):
             _street(people, street, district_centre, summary)
+        add_demo_attributes()
     names = dict(
         User.objects.filter(username__in=[x.username for x in summary.logins]).values_list(
             "username", "full_name"
