@@ -92,6 +92,13 @@ def test_list_query_count_does_not_grow(community, django_assert_max_num_queries
         assert community.get("/api/v1/cases/").json()["count"] == 5
 
 
+@pytest.mark.parametrize("page_size", ["0", "201", "abc", "null", ""])
+def test_bad_page_size_is_400(community, page_size):
+    response = community.get(f"/api/v1/cases/?page_size={page_size}")
+    error = assert_error(response, 400, "invalid_input")
+    assert list(error["fields"]) == ["page_size"]
+
+
 def test_bad_filter_is_400(community):
     error = assert_error(community.get("/api/v1/cases/?status=nonsense"), 400, "invalid_input")
     assert "status" in error["fields"]
