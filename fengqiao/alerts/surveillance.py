@@ -433,7 +433,8 @@ def _fit_window(
     residuals = _anscombe(obs, fit, X, prior)
     outliers = residuals > downweight
     if outliers.any():
-        prior = np.where(outliers, residuals**-2.0, 1.0)
+        prior = np.ones(days.size)
+        prior[outliers] = residuals[outliers] ** -2.0
         prior *= days.size / prior.sum()
         refit = _irls(X, obs, prior)
         if refit is not None:
