@@ -9,7 +9,9 @@ daily series: Poisson counts with a weekly rhythm (weekends at 60 %) and an annu
 peaking in summer). Into the second year it injects six outbreaks per series, one of each size
 (2 and 4 baseline standard deviations extra a day, i.e. ``size·sqrt(μ)``, at least one case)
 and duration (1, 3 and 7 days), at random starts at least 45 days apart. Every method runs with
-its defaults on every series and is scored on the second year only:
+its defaults on every series and is scored on the second year only, and so is the product's
+combination of them (``combined_level`` over EARS C2, C3, CUSUM and the seasonal baseline, with
+at least 3 cases in the last three days), counting any level and yellow or above:
 
 - detection rate: the share of outbreaks with an alarm on one of their days;
 - days to detection: median of (first alarm day - outbreak start), over detected outbreaks;
@@ -36,7 +38,12 @@ from datetime import date  # noqa: E402
 import numpy as np  # noqa: E402
 import numpy.typing as npt  # noqa: E402
 
-from fengqiao.alerts.surveillance import METHODS, run, seasonal_baseline  # noqa: E402
+from fengqiao.alerts.surveillance import (  # noqa: E402
+    METHODS,
+    combined_level,
+    run,
+    seasonal_baseline,
+)
 
 START = date(2025, 1, 6)  # a Monday
 DAYS = 730
@@ -45,6 +52,9 @@ LEVELS = (1.0, 5.0, 20.0)
 SIZES = (2.0, 4.0)
 DURATIONS = (1, 3, 7)
 AFTERGLOW = 7  # days after an outbreak that count neither way
+MIN_CASES = 3  # the product's default: a surge needs 3 cases in its last three days
+# The product's combined rule (detectors.run_surges): any level, and yellow or above.
+COMBINED = ("Product: any level", "Product: yellow+")
 
 
 @dataclass
@@ -86,6 +96,23 @@ def simulate(
     return counts, outbreaks
 
 
+def product_levels(
+    counts: npt.NDArray[np.float64],
+    alarms: dict[str, npt.NDArray[np.bool_]],
+    expected: npt.NDArray[np.float64],
+) -> npt.NDArray[np.int64]:
+    """Per day the product's level (0 none, 1 blue, 2 yellow, 3 orange, 4 red)."""
+    rank = {None: 0, "blue": 1, "yellow": 2, "orange": 3, "red": 4}
+    levels = np.zeros(DAYS, dtype=np.int64)
+    for t in range(EVALUATED.start, DAYS):
+        if counts[t] == 0 or counts[t - 2 : t + 1].sum() < MIN_CASES:
+            continue
+        others = int(alarms["C2"][t]) + int(alarms["C3"][t]) + int(alarms["CUSUM"][t])
+        level = combined_level(bool(alarms["Seasonal"][t]), others, counts[t], expected[t])
+        levels[t] = rank[level]
+    return levels
+
+
 def score(alarm: npt.NDArray[np.bool_], outbreaks: list[Outbreak], tally: Tally) -> None:
     quiet = np.zeros(DAYS, dtype=bool)
     quiet[EVALUATED] = True
@@ -101,17 +128,24 @@ def bench(series: int, seed: int) -> dict[str, dict[str, Tally]]:
     rng = np.random.default_rng(seed)
     results: dict[str, dict[str, Tally]] = {}
     for level in LEVELS:
-        per_method = {method: Tally() for method in METHODS}
+        per_method = {method: Tally() for method in (*METHODS, *COMBINED)}
         for _ in range(series):
             counts, outbreaks = simulate(rng, level)
+            alarms: dict[str, npt.NDArray[np.bool_]] = {}
+            seasonal = None
             for method in METHODS:
                 began = time.perf_counter()
                 if method == "Seasonal":  # each day costs a fit: evaluate the scored year only
-                    alarm = seasonal_baseline(counts, START, days=np.arange(365, DAYS)).alarm
+                    seasonal = seasonal_baseline(counts, START, days=np.arange(365, DAYS))
+                    alarms[method] = seasonal.alarm
                 else:
-                    alarm = run(method, counts, START).alarm
+                    alarms[method] = run(method, counts, START).alarm
                 per_method[method].seconds += time.perf_counter() - began
-                score(alarm, outbreaks, per_method[method])
+                score(alarms[method], outbreaks, per_method[method])
+            assert seasonal is not None
+            levels = product_levels(counts, alarms, seasonal.expected)
+            score(levels >= 1, outbreaks, per_method[COMBINED[0]])
+            score(levels >= 2, outbreaks, per_method[COMBINED[1]])
         results[f"{level:g}"] = per_method
     return results
 

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from fengqiao.alerts.actions import Finding, raise_or_update
 from fengqiao.alerts.models import Detector, KeyPeriod, Level, level_rank
-from fengqiao.alerts.surveillance import cusum, ears, seasonal_baseline
+from fengqiao.alerts.surveillance import combined_level, cusum, ears, seasonal_baseline
 from fengqiao.cases.choices import OPEN_STATUSES, CaseKind, DeadlineState, Status
 from fengqiao.cases.models import Case, Category, Party
 from fengqiao.lib.masking import mask_name
@@ -560,28 +560,9 @@ def daily_counts(
     return start, series
 
 
-def surge_level(seasonal: bool | None, others: int, count: float, expected: float) -> str | None:
-    """The level from the seasonal baseline's verdict (None when it lacked history) and the
-    number of the three short-baseline methods (EARS C2, C3, CUSUM) that alarm.
-
-    The short baselines know nothing of weekdays or seasons and alarm several times per 100
-    quiet days on rhythmic series (docs/benchmarks.md), so without the seasonal baseline they
-    give a blue alert at most (all three agreeing), or yellow when the series is too young for
-    a seasonal fit. With it: yellow alone, orange with two or more others, red when all four
-    agree and the day has at least three times the expected count.
-    """
-    if seasonal is None:
-        return Level.YELLOW if others >= 3 else (Level.BLUE if others == 2 else None)
-    if not seasonal:
-        return Level.BLUE if others >= 3 else None
-    if others >= 3 and count >= 3 * max(expected, 1.0):
-        return Level.RED
-    return Level.ORANGE if others >= 2 else Level.YELLOW
-
-
 def run_surges(day: date | None = None, *, history: int = SURGE_HISTORY) -> RunResult:
     """Run EARS C2, C3, CUSUM and the seasonal baseline on each series' last day (``day``,
-    by default yesterday, the last complete day) and raise an alert where ``surge_level``
+    by default yesterday, the last complete day) and raise an alert where ``combined_level``
     gives one and the last three days hold at least the category's minimum of cases."""
     now = timezone.now()
     day = day or timezone.localdate(now) - timedelta(days=1)
@@ -612,7 +593,7 @@ def run_surges(day: date | None = None, *, history: int = SURGE_HISTORY) -> RunR
         if not fitted:
             expected = verdicts["EARS C2"].expected[-1]
         others = sum(1 for name in alarmed if name != "季节基线")
-        level = surge_level(
+        level = combined_level(
             bool(seasonal.alarm[-1]) if fitted else None, others, counts[last], float(expected)
         )
         if level is None:

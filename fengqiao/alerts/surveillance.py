@@ -447,6 +447,26 @@ def _fit_window(
 METHODS = ("C1", "C2", "C3", "CUSUM", "EWMA", "Seasonal")
 
 
+def combined_level(seasonal: bool | None, others: int, count: float, expected: float) -> str | None:
+    """The alert level (``"red"``, ``"orange"``, ``"yellow"``, ``"blue"`` or None) from the
+    seasonal baseline's verdict (None when the series is too young for a fit) and the number of
+    the three short-baseline methods (EARS C2, C3, CUSUM) that alarm on the day.
+
+    The short baselines know nothing of weekdays or seasons and alarm several times per 100
+    quiet days on rhythmic series (docs/benchmarks.md), so without the seasonal baseline they
+    give a blue alert at most (all three agreeing), or yellow when there is no seasonal fit.
+    With it: yellow alone, orange with two or more others, red when all four agree and the
+    count is at least three times the expected one.
+    """
+    if seasonal is None:
+        return "yellow" if others >= 3 else ("blue" if others == 2 else None)
+    if not seasonal:
+        return "blue" if others >= 3 else None
+    if others >= 3 and count >= 3 * max(expected, 1.0):
+        return "red"
+    return "orange" if others >= 2 else "yellow"
+
+
 def run(method: str, counts: npt.ArrayLike, start: date) -> Detection:
     """Run one named method with its default parameters (the product's detectors use this)."""
     ears_methods: dict[str, EarsMethod] = {"C1": "C1", "C2": "C2", "C3": "C3"}

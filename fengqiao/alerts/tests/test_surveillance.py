@@ -13,6 +13,7 @@ import pytest
 
 from fengqiao.alerts.surveillance import (
     SurveillanceError,
+    combined_level,
     cusum,
     ears,
     ewma,
@@ -201,3 +202,23 @@ def test_run_dispatches_every_named_method() -> None:
     series = np.random.default_rng(1).poisson(3, 100)
     for method in ("C1", "C2", "C3", "CUSUM", "EWMA", "Seasonal"):
         assert run(method, series, date(2026, 1, 1)).alarm.shape == (100,)
+
+
+@pytest.mark.parametrize(
+    ("seasonal", "others", "count", "expected", "level"),
+    [
+        (True, 3, 9, 3.0, "red"),
+        (True, 3, 8, 3.0, "orange"),  # all agree, but under three times the expectation
+        (True, 2, 5, 1.0, "orange"),
+        (True, 0, 3, 0.1, "yellow"),
+        (False, 3, 5, 2.0, "blue"),
+        (False, 2, 5, 2.0, None),
+        (None, 3, 5, 0.5, "yellow"),
+        (None, 2, 5, 0.5, "blue"),
+        (None, 1, 5, 0.5, None),
+    ],
+)
+def test_combined_level_trusts_the_seasonal_baseline_most(
+    seasonal: bool | None, others: int, count: float, expected: float, level: str | None
+) -> None:
+    assert combined_level(seasonal, others, count, expected) == level
