@@ -140,7 +140,8 @@ def raise_or_update(finding: Finding) -> Alert | None:
     anything changed. Otherwise a new alert is raised — unless the last alert for the key was
     closed or marked a false alarm and the finding brings no new case and no higher level, so
     a pattern someone has dealt with does not come back every few minutes. Returns the alert
-    raised or updated, or None when nothing was written.
+    raised or changed, or None when the finding told nothing new (an open alert then only
+    has its ``last_seen_at`` moved on).
     """
     for _attempt in range(2):
         try:
@@ -183,7 +184,7 @@ def _raise_or_update(finding: Finding) -> Alert | None:
     return alert
 
 
-def _update(alert: Alert, finding: Finding, evidence: set[int], now: datetime) -> Alert:
+def _update(alert: Alert, finding: Finding, evidence: set[int], now: datetime) -> Alert | None:
     known = set(alert.evidence.values_list("id", flat=True))
     added = evidence - known
     raised = level_rank(finding.level) > level_rank(alert.level)
@@ -216,7 +217,7 @@ def _update(alert: Alert, finding: Finding, evidence: set[int], now: datetime) -
         )
         if raised:
             _notify(alert)
-    return alert
+    return alert if changed else None
 
 
 # --------------------------------------------------------------------------- people's actions

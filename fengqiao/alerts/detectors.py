@@ -189,7 +189,7 @@ def _level_for_count(count: int, threshold: int) -> str | None:
 
 @dataclass
 class RunResult:
-    raised: int = 0  # alerts written (raised or updated)
+    raised: int = 0  # alerts raised or changed (new evidence, wider window, higher level)
     findings: int = 0
     by_detector: dict[str, int] = field(default_factory=dict)
 

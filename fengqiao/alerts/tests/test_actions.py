@@ -74,8 +74,11 @@ def test_the_same_pattern_updates_its_open_alert(personas: Personas, clock: Any)
     assert set(again.evidence.all()) == {first, second}
     assert [e.action for e in again.events.all()] == [AlertAction.RAISE, AlertAction.UPDATE]
     # Nothing new: the alert's last_seen moves on but no timeline row is added.
-    actions.raise_or_update(finding(community(personas), evidence=(first.pk,)))
+    clock.shift(timedelta(hours=1))
+    assert actions.raise_or_update(finding(community(personas), evidence=(first.pk,))) is None
     assert again.events.count() == 2
+    again.refresh_from_db()
+    assert again.last_seen_at == MONDAY + timedelta(hours=2)
 
 
 def test_a_higher_level_raises_the_alert_and_notifies_again_a_lower_one_does_not_lower_it(
