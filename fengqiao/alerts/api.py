@@ -19,10 +19,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from fengqiao.accounts.models import Membership, Role, Unit, User
+from fengqiao.accounts.models import Unit, User
 from fengqiao.alerts import actions
 from fengqiao.alerts.filtersets import AlertFilterSet
 from fengqiao.alerts.models import Alert, AlertEvent
+from fengqiao.alerts.views import may_run_detectors
 from fengqiao.api import idempotency
 from fengqiao.api.errors import ApiError
 from fengqiao.api.serializers import StrictSerializer
@@ -258,13 +259,7 @@ class RunDetectorsView(APIView):
         tags=["alerts"],
     )
     def post(self, request: Request) -> Response:
-        user = cast(User, request.user)
-        allowed = user.is_superuser or (
-            Membership.objects.filter(
-                user=user, role__in=[Role.LEADER, Role.ADMIN], unit__is_active=True
-            ).exists()
-        )
-        if not allowed:
+        if not may_run_detectors(cast(User, request.user)):
             raise ApiError(403, "not_permitted", _("只有领导或管理员可以立即运行研判。"))
         serializer = RunInput(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from fengqiao.accounts.models import Unit, User
+from fengqiao.accounts.models import Membership, Role, Unit, User
 from fengqiao.alerts import actions
 from fengqiao.alerts.filtersets import AlertFilterSet
 from fengqiao.alerts.models import Alert, DailyReport, KeyPeriod
@@ -99,6 +99,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     counts: dict[str, int] = {}
     for level in visible.open().values_list("level", flat=True):
         counts[level] = counts.get(level, 0) + 1
+    today = timezone.localdate()
     return render(
         request,
         "alerts/list.html",
@@ -107,8 +108,39 @@ def alert_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": request.GET.urlencode(),
             "level_counts": sorted(counts.items(), key=lambda kv: rank.get(kv[0], 9)),
+            "key_periods": KeyPeriod.objects.filter(
+                is_active=True, starts_on__lte=today, ends_on__gte=today
+            ),
+            "may_run": may_run_detectors(_user(request)),
         },
     )
+
+
+def may_run_detectors(user: User) -> bool:
+    """Leaders and administrators may run the detectors at once (they run on a schedule)."""
+    return (
+        user.is_superuser
+        or Membership.objects.filter(
+            user=user, role__in=[Role.LEADER, Role.ADMIN], unit__is_active=True
+        ).exists()
+    )
+
+
+@login_required
+@require_POST
+def run_detectors(request: HttpRequest) -> HttpResponse:
+    """立即研判: enqueue the rule or surge detection for the worker."""
+    if not may_run_detectors(_user(request)):
+        raise Http404
+    from fengqiao.alerts.tasks import run_rule_detectors, run_surge_detection
+
+    what = request.POST.get("detectors")
+    if what not in ("rules", "surges"):
+        messages.error(request, _("请选择要运行的研判。"))
+    else:
+        (run_rule_detectors if what == "rules" else run_surge_detection).enqueue()
+        messages.success(request, _("已提交后台运行，稍后刷新查看结果。"))
+    return redirect("alerts:list")
 
 
 @login_required

@@ -163,3 +163,18 @@ def test_key_period_daily_reports(personas: Personas, clock: Any) -> None:
     )
     assert other.status_code == 400
     assert client_for(personas.outsider).get(f"/alerts/key-periods/{period.pk}/").status_code == 404
+
+
+def test_leaders_can_run_the_detectors_now(personas: Personas, two_alerts: Any) -> None:
+    leader = client_for(personas.district_leader)
+    assert "立即运行规则研判" in leader.get("/alerts/").content.decode()
+    assert leader.post("/alerts/run/", {"detectors": "rules"}).status_code == 302
+    operator = client_for(personas.community_operator)
+    assert "立即运行规则研判" not in operator.get("/alerts/").content.decode()
+    assert operator.post("/alerts/run/", {"detectors": "rules"}).status_code == 404
+
+
+def test_active_key_period_is_announced_on_the_list(personas: Personas, clock: Any) -> None:
+    KeyPeriod.objects.create(name="春节", starts_on=date(2025, 3, 1), ends_on=date(2025, 3, 10))
+    body = client_for(personas.community_operator).get("/alerts/").content.decode()
+    assert "春节" in body and "社区每日报告" in body
