@@ -399,19 +399,42 @@ def repeat_findings(now: datetime, periods: KeyPeriods, *, memory_days: int = 12
     return findings
 
 
-def _risk_phrases(text: str, own: Sequence[str]) -> list[str]:
-    """Phrases found in the text: text intelligence's ``scan`` when installed, else ``own``."""
+# Words in the kind (or category) label of a text-intelligence hit, per detector.
+MASS_KINDS = ("mass", "group", "collective", "群体", "聚集")
+VIOLENT_KINDS = (
+    "violen",
+    "threat",
+    "revenge",
+    "self",
+    "harm",
+    "suicide",
+    "极端",
+    "暴力",
+    "报复",
+    "轻生",
+)
+
+
+def _risk_phrases(text: str, own: Sequence[str], kinds: Sequence[str]) -> list[str]:
+    """Risk phrases in ``text``: our own list's, plus the hits of text intelligence's
+    ``fengqiao.textintel.riskphrases.scan(text)`` when that module is installed. A hit counts
+    for this detector when its ``kind`` (or ``category``) label contains one of ``kinds``, or,
+    unlabelled, when its phrase is in ``own``. A hit's phrase is its ``phrase`` or ``text``
+    attribute, or the hit itself as a string."""
+    found = [p for p in own if p in text]
     try:
-        from fengqiao.textintel.riskphrases import scan  # type: ignore[import-not-found,unused-ignore]
+        from fengqiao.textintel.riskphrases import (  # type: ignore[import-not-found,unused-ignore]
+            scan,
+        )
     except ImportError:
-        return [p for p in own if p in text]
-    try:
-        hits = list(scan(text))
-    except (TypeError, ValueError):
-        return [p for p in own if p in text]
-    found = [str(getattr(h, "phrase", None) or getattr(h, "text", None) or h) for h in hits]
-    # Keep only the hits of the kind this detector asks about when scan() labels them.
-    return [f for f in found if f in own or not own] or [p for p in own if p in text]
+        return found
+    for hit in scan(text):
+        phrase = str(getattr(hit, "phrase", None) or getattr(hit, "text", None) or hit)
+        label = str(getattr(hit, "kind", None) or getattr(hit, "category", None) or "").lower()
+        relevant = any(k in label for k in kinds) if label else phrase in own
+        if relevant and phrase not in found:
+            found.append(phrase)
+    return found
 
 
 def mass_incident_findings(now: datetime, periods: KeyPeriods, *, days: int = 7) -> list[Finding]:
@@ -423,7 +446,9 @@ def mass_incident_findings(now: datetime, periods: KeyPeriods, *, days: int = 7)
     for case in cases:
         multiplier, names = periods.for_path(case.region_path)
         t = thresholds(case.category.code, multiplier)
-        phrases = _risk_phrases(f"{case.title}\n{case.description}", MASS_ACTION_PHRASES)
+        phrases = _risk_phrases(
+            f"{case.title}\n{case.description}", MASS_ACTION_PHRASES, MASS_KINDS
+        )
         level: str | None = None
         if case.people_involved >= t.mass_people_red:
             level = Level.RED
@@ -472,7 +497,7 @@ def violent_findings(now: datetime, periods: KeyPeriods, *, days: int = 7) -> li
     ).select_related("region", "category")
     findings = []
     for case in cases:
-        phrases = _risk_phrases(f"{case.title}\n{case.description}", VIOLENT_PHRASES)
+        phrases = _risk_phrases(f"{case.title}\n{case.description}", VIOLENT_PHRASES, VIOLENT_KINDS)
         if not phrases:
             continue
         _m, names = periods.for_path(case.region_path)

@@ -202,3 +202,27 @@ def test_thresholds_follow_category_and_multiplier() -> None:
     strict = detectors.thresholds("dispute-neighbour", 0.5)
     assert (strict.repeat_count, strict.repeat_days, strict.mass_people) == (2, 60, 15)
     assert detectors.thresholds(None, 0.1).surge_min_cases == 2
+
+
+def test_text_intelligence_hits_are_used_when_installed(
+    personas: Personas, clock: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+    import types
+    from dataclasses import dataclass
+
+    @dataclass
+    class Hit:
+        phrase: str
+        kind: str
+
+    module = types.ModuleType("fengqiao.textintel.riskphrases")
+    module.scan = lambda text: (  # type: ignore[attr-defined]
+        [Hit("要让他付出代价", "threat"), Hit("拉横幅", "mass_action")] if "代价" in text else []
+    )
+    monkeypatch.setitem(sys.modules, "fengqiao.textintel.riskphrases", module)
+    case = make_case(description="他说要让他付出代价。")
+    detectors.run_rules()
+    [alert] = alerts(Detector.VIOLENT_PHRASES)
+    assert alert.evidence.get() == case
+    assert alert.data["phrases"] == ["要让他付出代价"]  # the mass-action hit is not a threat
