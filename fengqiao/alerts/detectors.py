@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fengqiao.alerts.actions import Finding, raise_or_update
-from fengqiao.alerts.models import Detector, KeyPeriod, Level, level_rank
+from fengqiao.alerts.models import DailyReport, Detector, KeyPeriod, Level, level_rank
 from fengqiao.alerts.surveillance import combined_level, cusum, ears, seasonal_baseline
 from fengqiao.cases.choices import OPEN_STATUSES, CaseKind, DeadlineState, Status
 from fengqiao.cases.models import Case, Category, Party
@@ -524,12 +524,81 @@ def violent_findings(now: datetime, periods: KeyPeriods, *, days: int = 7) -> li
     return findings
 
 
+def missing_report_findings(now: datetime, periods: KeyPeriods) -> list[Finding]:
+    """节点日报告缺报: communities that filed no daily report yesterday during a key period that
+    asks for them; one alert per period and day, at the period's smallest common region."""
+    yesterday = timezone.localdate(now) - timedelta(days=1)
+    findings = []
+    active = KeyPeriod.objects.filter(
+        is_active=True, daily_report=True, starts_on__lte=yesterday, ends_on__gte=yesterday
+    ).prefetch_related("regions")
+    for period in active:
+        paths = sorted(r.path for r in period.regions.all())
+        communities = Region.objects.filter(level=RegionLevel.COMMUNITY)
+        if paths:
+            condition = Q(pk__in=[])
+            for path in paths:
+                condition |= Q(path__startswith=path)
+            communities = communities.filter(condition)
+        reported = DailyReport.objects.filter(key_period=period, day=yesterday).values("community")
+        missing = list(communities.exclude(pk__in=reported).order_by("path"))
+        if not missing:
+            continue
+        region = _common_region([c.path for c in missing])
+        if region is None:
+            continue
+        tz = timezone.get_current_timezone()
+        names = "、".join(c.name for c in missing[:20]) + ("等" if len(missing) > 20 else "")
+        findings.append(
+            Finding(
+                detector=Detector.MISSING_REPORTS,
+                key=f"missing_reports:{period.pk}:{yesterday.isoformat()}",
+                level=Level.BLUE,
+                region=region,
+                category=None,
+                window_start=datetime.combine(yesterday, time.min, tzinfo=tz),
+                window_end=datetime.combine(yesterday + timedelta(days=1), time.min, tzinfo=tz),
+                title=_("%(period)s：%(day)s %(n)d 个社区未报告")
+                % {"period": period.name, "day": yesterday.isoformat(), "n": len(missing)},
+                explanation=_(
+                    "重要节点“%(period)s”期间，%(day)s 有 %(n)d 个社区没有提交日报告"
+                    "（无异常也须报告）：%(names)s。请督促补报。"
+                )
+                % {
+                    "period": period.name,
+                    "day": yesterday.isoformat(),
+                    "n": len(missing),
+                    "names": names,
+                },
+                evidence=(),
+                data={"missing": [c.code for c in missing], "day": yesterday.isoformat()},
+            )
+        )
+    return findings
+
+
+def _common_region(paths: Sequence[str]) -> Region | None:
+    """The deepest region whose path is a prefix of every path given."""
+    split = [[p for p in path.strip("/").split("/") if p] for path in paths]
+    common: list[str] = []
+    for parts in zip(*split, strict=False):
+        if len(set(parts)) != 1:
+            break
+        common.append(parts[0])
+    for depth in range(len(common), 0, -1):
+        region = Region.objects.filter(path="/" + "/".join(common[:depth]) + "/").first()
+        if region is not None:
+            return region
+    return None
+
+
 RULES = (
     overdue_findings,
     escalation_findings,
     repeat_findings,
     mass_incident_findings,
     violent_findings,
+    missing_report_findings,
 )
 
 

@@ -59,6 +59,7 @@ class Detector(models.TextChoices):
     SURGE = "surge", _("类别激增")
     STSCAN = "stscan", _("时空聚集")
     NEAR_REPEAT = "near_repeat", _("近重复")
+    MISSING_REPORTS = "missing_reports", _("节点日报告缺报")
 
 
 class AlertQuerySet(models.QuerySet["Alert"]):

@@ -226,3 +226,28 @@ def test_text_intelligence_hits_are_used_when_installed(
     [alert] = alerts(Detector.VIOLENT_PHRASES)
     assert alert.evidence.get() == case
     assert alert.data["phrases"] == ["要让他付出代价"]  # the mass-action hit is not a threat
+
+
+def test_communities_missing_yesterdays_key_period_report(personas: Personas, clock: Any) -> None:
+    from fengqiao.alerts.models import DailyReport
+    from fengqiao.regions.models import Region
+
+    period = KeyPeriod.objects.create(
+        name="两会", starts_on=date(2025, 3, 4), ends_on=date(2025, 3, 15)
+    )
+    period.regions.add(Region.objects.get(code="430299001"))
+    DailyReport.objects.create(
+        key_period=period,
+        community=Region.objects.get(code=COMMUNITY),
+        day=date(2025, 3, 11),
+        nothing_to_report=True,
+        created_at=NOW,
+    )
+    detectors.run_rules()
+    [alert] = alerts(Detector.MISSING_REPORTS)
+    # Street 1 has two communities; one reported, the other did not.
+    assert alert.data["missing"] == ["430299001002"]
+    assert alert.region.code == "430299001002" and alert.level == Level.BLUE
+    assert "无异常也须报告" in alert.explanation
+    detectors.run_rules()
+    assert len(alerts(Detector.MISSING_REPORTS)) == 1
