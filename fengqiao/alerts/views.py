@@ -13,7 +13,8 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Case as Choose
+from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -24,7 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 from fengqiao.accounts.models import Membership, Role, Unit, User
 from fengqiao.alerts import actions
 from fengqiao.alerts.filtersets import AlertFilterSet
-from fengqiao.alerts.models import Alert, DailyReport, KeyPeriod
+from fengqiao.alerts.models import LEVEL_RANK, Alert, DailyReport, KeyPeriod, level_rank
 from fengqiao.cases.errors import CaseError
 from fengqiao.cases.models import Case
 from fengqiao.regions.models import Level as RegionLevel
@@ -82,23 +83,42 @@ def _form_for(name: str, alert: Alert, data: Any = None) -> forms.Form:
     return NoteForm(data, prefix=name)
 
 
+def _filtered(request: HttpRequest) -> tuple[AlertFilterSet, QuerySet[Alert]]:
+    """The visible alerts through the filters (open ones when none are given; none when the
+    filters are invalid, whose errors the page shows)."""
+    visible = Alert.objects.visible_to(_user(request))
+    filterset = AlertFilterSet(request.GET or None, queryset=visible)
+    if not filterset.is_bound:
+        return filterset, visible.open()
+    return filterset, (filterset.qs if filterset.is_valid() else visible.none())
+
+
+SEVERITY = Choose(
+    *(When(level=level, then=Value(rank)) for level, rank in LEVEL_RANK.items()),
+    default=Value(0),
+    output_field=IntegerField(),
+)
+
+
 @login_required
 @require_GET
 def alert_list(request: HttpRequest) -> HttpResponse:
-    """预警列表: open alerts by default, the most serious and most recent first."""
-    visible = Alert.objects.visible_to(_user(request))
-    filterset = AlertFilterSet(request.GET or None, queryset=visible)
-    alerts = filterset.qs if filterset.is_bound and filterset.is_valid() else visible.open()
-    if filterset.is_bound and not filterset.is_valid():
-        alerts = visible.none()
-    rank = {"red": 0, "orange": 1, "yellow": 2, "blue": 3}
-    ordered = alerts.select_related("region", "category", "assigned_unit").order_by(
-        "-last_seen_at", "-id"
+    """预警列表: open alerts by default, the most serious first, then the most recent."""
+    filterset, alerts = _filtered(request)
+    ordered = (
+        alerts.select_related("region", "category", "assigned_unit")
+        .annotate(severity=SEVERITY)
+        .order_by("-severity", "-last_seen_at", "-id")
     )
     page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
-    counts: dict[str, int] = {}
-    for level in visible.open().values_list("level", flat=True):
-        counts[level] = counts.get(level, 0) + 1
+    open_levels = (
+        Alert.objects.visible_to(_user(request))
+        .open()
+        .values("level")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts = {row["level"]: row["n"] for row in open_levels}
     today = timezone.localdate()
     return render(
         request,
@@ -107,7 +127,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
             "filterset": filterset,
             "page": page,
             "query": request.GET.urlencode(),
-            "level_counts": sorted(counts.items(), key=lambda kv: rank.get(kv[0], 9)),
+            "level_counts": sorted(counts.items(), key=lambda kv: -level_rank(kv[0])),
             "key_periods": KeyPeriod.objects.filter(
                 is_active=True, starts_on__lte=today, ends_on__gte=today
             ),
@@ -153,9 +173,7 @@ def alert_map(request: HttpRequest) -> HttpResponse:
 @require_GET
 def map_data(request: HttpRequest) -> JsonResponse:
     """GeoJSON points of the visible open alerts at their region's representative point."""
-    visible = Alert.objects.visible_to(_user(request))
-    filterset = AlertFilterSet(request.GET or None, queryset=visible)
-    alerts = filterset.qs if filterset.is_bound and filterset.is_valid() else visible.open()
+    _filterset, alerts = _filtered(request)
     rows = alerts.exclude(region__point_lon=None).values_list(
         "pk", "title", "level", "status", "region__point_lon", "region__point_lat"
     )[:MAP_LIMIT]

@@ -178,3 +178,26 @@ def test_active_key_period_is_announced_on_the_list(personas: Personas, clock: A
     KeyPeriod.objects.create(name="春节", starts_on=date(2025, 3, 1), ends_on=date(2025, 3, 10))
     body = client_for(personas.community_operator).get("/alerts/").content.decode()
     assert "春节" in body and "社区每日报告" in body
+
+
+def test_list_puts_the_most_serious_first(personas: Personas, clock: Any) -> None:
+    region = personas.units["community"].jurisdiction
+    for key, level in (("a-blue", Level.BLUE), ("b-red", Level.RED), ("c-yellow", Level.YELLOW)):
+        actions.raise_or_update(
+            Finding(
+                detector=Detector.SURGE,
+                key=key,
+                level=level,
+                region=region,
+                category=None,
+                window_start=NOW,
+                window_end=NOW,
+                title=f"预警{key}",
+                explanation="x",
+                evidence=(),
+                data={},
+            )
+        )
+    body = client_for(personas.community_operator).get("/alerts/").content.decode()
+    positions = [body.index(f"预警{key}") for key in ("b-red", "c-yellow", "a-blue")]
+    assert positions == sorted(positions)
