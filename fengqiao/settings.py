@@ -220,6 +220,9 @@ SPECTACULAR_SETTINGS = {
         "UnitKindEnum": "fengqiao.accounts.models.UnitKind",
         "StatusEnum": "fengqiao.cases.choices.Status",
         "TierEnum": "fengqiao.accounts.models.Tier",
+        "AlertLevelEnum": "fengqiao.alerts.models.Level",
+        "AlertStatusEnum": "fengqiao.alerts.models.AlertStatus",
+        "RegionLevelEnum": "fengqiao.regions.models.Level",
     },
 }
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("regions/", include("fengqiao.regions.urls")),
     path("cases/", include("fengqiao.cases.urls")),
     path("grid/", include("fengqiao.fieldwork.urls")),
+    path("alerts/", include("fengqiao.alerts.urls")),
     path("r/", include("fengqiao.portal.urls")),
     path("api/v1/", include("fengqiao.api.urls")),
     path("open311/v2/", include("fengqiao.open311.urls")),

@@ -63,6 +63,7 @@ class DemoSummary:
     users: int = 0
     logins: list[DemoLogin] = field(default_factory=list)
     cases: CaseSummary | None = None
+    alerts: dict[str, int] = field(default_factory=dict)  # alerts written, by detector
 
 
 class _People:
@@ -232,4 +233,8 @@ def load_demo(
     summary.users = User.objects.count()
     if cases:
         summary.cases = generate_cases(now=now or timezone.now(), days=days)
+        # The demo's alerts come from its cases, through the same detectors as the worker's.
+        from fengqiao.alerts.detectors import catch_up
+
+        summary.alerts = catch_up(now or timezone.now()).by_detector
     return summary
