@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -26,6 +25,7 @@ from fengqiao.alerts.models import Alert, AlertEvent
 from fengqiao.alerts.views import may_run_detectors
 from fengqiao.api import idempotency
 from fengqiao.api.errors import ApiError
+from fengqiao.api.pagination import PAGE_PARAMETERS, StrictPagination
 from fengqiao.api.serializers import StrictSerializer
 from fengqiao.api.views import IDEMPOTENCY, errors
 from fengqiao.cases.models import Case
@@ -135,10 +135,8 @@ class RunInput(StrictSerializer):
     detectors = serializers.ChoiceField(choices=["rules", "surges"])
 
 
-class AlertPagination(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
+class AlertPagination(StrictPagination):
+    """The alert list's pages (see ``api.pagination``)."""
 
 
 ID = OpenApiParameter("pk", OpenApiTypes.INT, OpenApiParameter.PATH, description="预警编号")
@@ -154,7 +152,7 @@ PAGE = inline_serializer(
 FILTERS = [
     OpenApiParameter(name, OpenApiTypes.STR, description=str(f.label))
     for name, f in AlertFilterSet.base_filters.items()
-] + [OpenApiParameter("page", OpenApiTypes.INT), OpenApiParameter("page_size", OpenApiTypes.INT)]
+] + PAGE_PARAMETERS
 
 
 def visible_alert(request: Request, pk: int) -> Alert:
@@ -174,7 +172,7 @@ class AlertListView(APIView):
         operation_id="alerts_list",
         summary="预警列表（按权限范围；默认未关闭的）",
         parameters=FILTERS,
-        responses={200: PAGE, **errors(400, 401, 429)},
+        responses={200: PAGE, **errors(400, 401, 404, 429)},
         tags=["alerts"],
     )
     def get(self, request: Request) -> Response:
