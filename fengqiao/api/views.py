@@ -351,6 +351,14 @@ GEOJSON_COLLECTION: dict[str, Any] = {
 }
 
 
+def check_format(request: Request) -> None:
+    """An empty ``?format=`` would quietly mean JSON; say so instead (other unknown formats
+    are refused by DRF's content negotiation with a 404)."""
+    fmt = request.query_params.get("format")
+    if fmt is not None and fmt not in ("json", "geojson"):
+        raise ApiError(400, "invalid_input", _("format 须为 json 或 geojson。"), {"format": [fmt]})
+
+
 def feature(region: Region) -> dict[str, Any]:
     properties = dict(s.RegionSerializer(region).data)
     return {"type": "Feature", "properties": properties, "geometry": region.boundary}
@@ -378,6 +386,7 @@ class RegionListView(APIView):
         tags=["reference"],
     )
     def get(self, request: Request) -> Response:
+        check_format(request)
         regions = regions_visible_to(request.user).select_related("parent")
         level = request.query_params.get("level")
         if level is not None:
@@ -412,11 +421,12 @@ class RegionDetailView(APIView):
         responses={
             (200, "application/json"): s.RegionDetailSerializer,
             (200, "application/geo+json"): GEOJSON_FEATURE,
-            **READ_ERRORS,
+            **errors(400, 401, 404, 429),
         },
         tags=["reference"],
     )
     def get(self, request: Request, code: str) -> Response:
+        check_format(request)
         region = regions_visible_to(request.user).select_related("parent").filter(code=code).first()
         if region is None:
             raise Http404
