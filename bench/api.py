@@ -40,6 +40,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import functools
 import json
 import math
 import os
@@ -52,6 +54,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -106,7 +109,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--json", action="store_true", help="print JSON instead of markdown")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--stage", choices=["setup", "verify"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="afterwards, profile create and read in process (Django test client, cProfile)",
+    )
+    parser.add_argument("--stage", choices=["setup", "verify", "profile"], help=argparse.SUPPRESS)
     parser.add_argument("--expect", help=argparse.SUPPRESS)  # verify: JSON of the 201 counts
     parser.add_argument("--result-file", help=argparse.SUPPRESS)
     parser.add_argument("--load-worker", metavar="SPEC", help=argparse.SUPPRESS)
@@ -216,6 +224,11 @@ def run_database(args: argparse.Namespace, db: str, url: str, workdir: str) -> d
         f"no errors in {name}": s["errors"] == 0 for name, s in scenarios.items()
     }
     result |= {"stored": checked["stored"], "checks": checks, "ok": all(checks.values())}
+    if args.profile:
+        profiled = run_child(
+            db, url, workdir, ["--stage=profile"], script=__file__, host=f"{HOST},testserver"
+        )
+        result["profile"] = profiled
     ceiling, create = scenarios["ceiling"]["rps"], scenarios["create"]["rps"]
     result["create_share_of_ceiling"] = create / ceiling if ceiling else 0.0
     return result
@@ -244,7 +257,7 @@ class Server:
     """gunicorn on a free loopback port with the bench settings, stopped on ``stop``."""
 
     def __init__(self, args: argparse.Namespace, url: str, workdir: str, user_id: int) -> None:
-        self.port = free_port()
+        self.port, self.url = free_port(), url
         self.log_path = os.path.join(workdir, "gunicorn.log")
         self.env = child_env(url, workdir, HOST) | {
             "DJANGO_SETTINGS_MODULE": "api_settings",
@@ -293,18 +306,24 @@ class Server:
         raise BenchError(f"gunicorn did not answer /healthz in {SERVER_START_TIMEOUT:.0f} s")
 
     def cpu_seconds(self) -> float:
-        """User + system CPU seconds of gunicorn's worker processes so far (Linux /proc)."""
+        """User + system CPU seconds of gunicorn's processes so far (Linux /proc)."""
         if self.process is None:
             return 0.0
-        total, tick = 0, os.sysconf("SC_CLK_TCK")
-        for pid in [*children_of(self.process.pid), self.process.pid]:
-            try:
-                with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-                    fields = stat.read().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-        return total / tick
+        return cpu_seconds([*children_of(self.process.pid), self.process.pid])
+
+    def database_cpu_seconds(self) -> float | None:
+        """CPU seconds so far of the PostgreSQL backends serving the bench database (a server on
+        this machine); None for SQLite, which works inside gunicorn's processes."""
+        if not self.url.startswith(("postgres:", "postgresql:")):
+            return None
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True, connect_timeout=3) as admin:
+            rows = admin.execute(
+                "SELECT pid FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            ).fetchall()
+        return cpu_seconds([int(row[0]) for row in rows])
 
     def log_tail(self) -> str:
         try:
@@ -322,6 +341,19 @@ class Server:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds of these processes so far (Linux /proc; gone ones count 0)."""
+    total, tick = 0, os.sysconf("SC_CLK_TCK")
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
 
 
 def children_of(pid: int) -> list[int]:
@@ -444,8 +476,10 @@ def run_load(
         )
     time.sleep(max(0.0, window[0] - time.time()))
     cpu_start, load_start = server.cpu_seconds(), os.getloadavg()[0]
+    db_start = server.database_cpu_seconds()
     time.sleep(max(0.0, window[1] - time.time()))
     cpu_end, load_end = server.cpu_seconds(), os.getloadavg()[0]
+    db_end = server.database_cpu_seconds()
     parts = []
     for worker in workers:
         out, _ = worker.communicate()
@@ -454,6 +488,7 @@ def run_load(
         parts.append(json.loads(out))
     merged = merge(parts, args.duration)
     merged["server_cpu_s"] = cpu_end - cpu_start
+    merged["database_cpu_s"] = None if db_start is None or db_end is None else db_end - db_start
     merged["load_average"] = [round(load_start, 2), round(load_end, 2)]
     if server.process is not None and server.process.poll() is not None:
         raise BenchError(f"gunicorn died during {name}: {server.log_tail()}")
@@ -664,8 +699,8 @@ def markdown(report: dict[str, Any]) -> str:
         f"{report['warmup_s']:g} s warm-up, then {report['duration_s']:g} s timed per scenario.",
         "",
         "| database | scenario | requests | req/s | p50 ms | p99 ms | max ms | errors "
-        "| server CPU s | client CPU s |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| server CPU ms/req | PostgreSQL CPU ms/req | client CPU s |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     notes = []
     share, p99 = report["targets"]["create_share_of_ceiling"], report["targets"]["p99_ms"]
@@ -674,10 +709,14 @@ def markdown(report: dict[str, Any]) -> str:
             notes.append(f"{r['database']}: {r.get('skipped') or r.get('error')}")
             continue
         for name, s in r["scenarios"].items():
+            done = max(1, s["requests"])
+            db_cpu = (
+                "-" if s["database_cpu_s"] is None else f"{s['database_cpu_s'] * 1000 / done:.1f}"
+            )
             lines.append(
                 f"| {r['database']} | {name} | {s['requests']:,} | {s['rps']:,.0f} "
                 f"| {s['p50_ms']:.1f} | {s['p99_ms']:.1f} | {s['max_ms']:.1f} | {s['errors']} "
-                f"| {s['server_cpu_s']:.1f} | {s['client_cpu_s']:.1f} |"
+                f"| {s['server_cpu_s'] * 1000 / done:.1f} | {db_cpu} | {s['client_cpu_s']:.1f} |"
             )
         create = r["scenarios"]["create"]
         met = r["create_share_of_ceiling"] >= share and create["p99_ms"] < p99
@@ -690,6 +729,16 @@ def markdown(report: dict[str, Any]) -> str:
             f"{r['database']}: uptime before: {r['uptime_before']}",
             f"{r['database']}: uptime after: {r['uptime_after']}",
         ]
+        profile = r.get("profile")
+        if profile and "error" in profile:
+            notes.append(f"{r['database']}: profile {profile['error']}")
+        elif profile:
+            for name in ("create", "read"):
+                notes.append(
+                    f"{r['database']}: in process, one thread, {PROFILED} x {name}: "
+                    f"{profile[f'{name}_ms']:.1f} ms a request, {profile[f'{name}_queries']} "
+                    f"queries; steps (nested): {profile[f'{name}_phases_ms']}"
+                )
         for name, s in r["scenarios"].items():
             if s["error_samples"]:
                 notes.append(f"{r['database']} {name}: first errors: {s['error_samples']}")
@@ -704,8 +753,15 @@ def markdown(report: dict[str, Any]) -> str:
 def child_main(args: argparse.Namespace) -> int:
     import django
 
+    # The profile stage goes through the API's rate limits too: out of the way, as for gunicorn.
+    os.environ["API_THROTTLE_USER"] = os.environ["API_THROTTLE_ANON"] = THROTTLE
     django.setup()
-    result = child_setup() if args.stage == "setup" else child_verify(json.loads(args.expect))
+    if args.stage == "setup":
+        result = child_setup()
+    elif args.stage == "verify":
+        result = child_verify(json.loads(args.expect))
+    else:
+        result = child_profile(args.seed)
     with open(args.result_file, "w", encoding="utf-8") as handle:
         json.dump(result, handle, ensure_ascii=False)
     return 0
@@ -754,6 +810,204 @@ def child_setup() -> dict[str, Any]:
         "categories": categories,
         "server_version": server_version(),
     }
+
+
+PROFILED = 200  # requests of each kind in the profile stage
+
+
+class Phases:
+    """Wall time and SQL statements inside the named steps of a request, in process.
+
+    Each step is a function looked up at call time (a module attribute or a method), wrapped
+    for the duration of ``wrapped()``; nested steps are counted in their parents too."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.queries: dict[str, int] = {}
+        self.active: list[str] = []
+
+    def steps(self) -> list[tuple[Any, str, str]]:
+        from rest_framework.views import APIView
+
+        from fengqiao.accounts import scoping
+        from fengqiao.api import serializers, views
+        from fengqiao.cases import intake
+        from fengqiao.core import ratelimit
+
+        return [
+            (APIView, "perform_authentication", "token"),
+            (APIView, "check_throttles", "throttle"),
+            (serializers.CaseCreateSerializer, "is_valid", "validate"),
+            (views, "submit", "submit"),
+            (intake, "_category", "submit.category"),
+            (intake, "_place", "submit.locate"),
+            (intake, "route", "submit.route"),
+            (intake, "_create", "submit.transaction"),
+            (views, "visible_case", "visible_case"),
+            (views, "available_actions", "available_actions"),
+            (views, "Roles", "available_actions.roles"),
+            (scoping, "scope_for", "scope_for"),
+            (serializers.CaseSerializer, "to_representation", "serialize"),
+            (ratelimit, "hit", "throttle.hit"),
+        ]
+
+    @contextlib.contextmanager
+    def wrapped(self) -> Iterator[None]:
+        from django.db import connection
+
+        restore = []
+        for owner, attr, label in self.steps():
+            own = attr in vars(owner)  # else inherited: delete the wrapper afterwards
+            original = getattr(owner, attr)
+            setattr(owner, attr, self.timer(original, label))
+            restore.append((owner, attr, original if own else None))
+
+        def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+            for label in set(self.active):
+                self.queries[label] = self.queries.get(label, 0) + 1
+            self.queries["all"] = self.queries.get("all", 0) + 1
+            return execute(sql, params, many, context)
+
+        try:
+            with connection.execute_wrapper(count):
+                yield
+        finally:
+            for owner, attr, original in reversed(restore):
+                if original is None:
+                    delattr(owner, attr)
+                else:
+                    setattr(owner, attr, original)
+
+    def timer(self, original: Any, label: str) -> Any:
+        if isinstance(original, type):  # a class: time its construction
+            cls = original
+
+            def make(*args: Any, **kwargs: Any) -> Any:
+                return self.time(label, lambda: cls(*args, **kwargs))
+
+            return make
+
+        @functools.wraps(original)
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            return self.time(label, lambda: original(*args, **kwargs))
+
+        return timed
+
+    def time(self, label: str, call: Callable[[], Any]) -> Any:
+        self.active.append(label)
+        start = time.perf_counter()
+        try:
+            return call()
+        finally:
+            self.seconds[label] = self.seconds.get(label, 0.0) + time.perf_counter() - start
+            self.active.pop()
+
+    def take(self, requests: int) -> dict[str, str]:
+        """``{step: "<ms a request> ms, <queries a request> q"}``, then start over."""
+        taken = {
+            label: f"{seconds * 1000 / requests:.2f} ms, "
+            f"{self.queries.get(label, 0) / requests:g} q"
+            for label, seconds in self.seconds.items()
+        }
+        taken["all SQL"] = f"{self.queries.get('all', 0) / requests:g} q"
+        self.seconds, self.queries = {}, {}
+        return taken
+
+
+def child_profile(seed: int) -> dict[str, Any]:
+    """Create and read PROFILED cases through Django's test client in this one thread, with the
+    token, under cProfile; per-request time, the queries of one of each (to stderr) and the
+    functions where the time goes (to stderr)."""
+    import cProfile
+    import io
+    import pstats
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from fengqiao.accounts.models import Unit, User
+    from fengqiao.api.models import ApiToken
+    from fengqiao.cases.models import Category
+    from fengqiao.regions.models import Level, Region
+
+    user = User.objects.get(username=SERVICE_ACCOUNT)
+    token = ApiToken(name="基准测试（剖析）", unit=Unit.objects.get(code="qu-zongzhi"), user=user)
+    key = token.set_new_key()
+    token.save()
+    setup = {
+        "points": list(
+            Region.objects.filter(level=Level.GRID, point_lon__isnull=False).values_list(
+                "point_lon", "point_lat"
+            )
+        ),
+        "categories": list(
+            Category.objects.filter(is_active=True, parent__isnull=False).values_list(
+                "code", flat=True
+            )
+        ),
+    }
+    made = bodies(setup, seed + 1)
+    client = Client(headers={"Authorization": f"Token {key}"})
+
+    def create(body: str) -> str:
+        response = client.post("/api/v1/cases/", body, content_type="application/json")
+        if response.status_code != 201:
+            raise SystemExit(f"create answered {response.status_code}: {response.content[:300]!r}")
+        return str(response.json()["number"])
+
+    def read(number: str) -> None:
+        response = client.get(f"/api/v1/cases/{number}/")
+        if response.status_code != 200:
+            raise SystemExit(f"read answered {response.status_code}: {response.content[:300]!r}")
+
+    numbers = [create(made[i]) for i in range(10)]  # warm: the locator's index, caches
+    for n in numbers:
+        read(n)
+    result: dict[str, Any] = {}
+    for name, step in (("create", "create"), ("read", "read")):
+        with CaptureQueriesContext(connection) as captured:
+            if step == "create":
+                numbers.append(create(made[10]))
+            else:
+                read(numbers[-1])
+        result[f"{name}_queries"] = len(captured.captured_queries)
+        progress(f"queries of one {name}:")
+        for q in captured.captured_queries:
+            progress(f"    {q['time']}s {q['sql'][:160]}")
+    phases = Phases()
+    for name in ("create", "read"):
+        with phases.wrapped():
+            start = time.perf_counter()
+            for i in range(PROFILED):
+                if name == "create":
+                    numbers.append(create(made[(11 + i) % len(made)]))
+                else:
+                    read(numbers[i % len(numbers)])
+            result[f"{name}_ms"] = (time.perf_counter() - start) * 1000 / PROFILED
+        result[f"{name}_phases_ms"] = phases.take(PROFILED)
+        progress(
+            f"{name}: {result[f'{name}_ms']:.1f} ms a request, phases (ms, nested): "
+            f"{result[f'{name}_phases_ms']}"
+        )
+    for name in ("create", "read"):
+        profiler = cProfile.Profile()
+        start = time.perf_counter()
+        profiler.enable()
+        for i in range(PROFILED):
+            if name == "create":
+                numbers.append(create(made[(11 + PROFILED + i) % len(made)]))
+            else:
+                read(numbers[i % len(numbers)])
+        profiler.disable()
+        result[f"{name}_profiled_ms"] = (time.perf_counter() - start) * 1000 / PROFILED
+        text = io.StringIO()
+        stats = pstats.Stats(profiler, stream=text)
+        stats.sort_stats("cumulative").print_stats(45)
+        stats.sort_stats("tottime").print_stats(25)
+        progress(f"profile of {PROFILED} x {name} (in process, one thread):")
+        progress(text.getvalue())
+    return result
 
 
 def child_verify(expect: dict[str, int]) -> dict[str, Any]:
