@@ -84,6 +84,7 @@ BODIES = 1_000  # distinct request bodies, cycled
 THROTTLE = "100000000/min"  # far above anything the bench sends
 START_SLACK = 1.5  # seconds for the client processes to start and connect before the load
 SERVER_START_TIMEOUT = 60.0
+WAIT_SAMPLE = 0.1  # seconds between samples of pg_stat_activity
 SERVICE_ACCOUNT = "bench_api"
 TITLES = ("楼道堆物占用消防通道", "邻里噪音纠纷", "小区路灯损坏", "下水道堵塞", "占道经营")
 DESCRIPTIONS = (
@@ -325,6 +326,32 @@ class Server:
             ).fetchall()
         return cpu_seconds([int(row[0]) for row in rows])
 
+    def sample_database_waits(self, until: float) -> dict[str, float] | None:
+        """What the PostgreSQL backends of the bench database are doing, sampled every
+        WAIT_SAMPLE seconds until ``until``: the mean number of backends in each state, so that
+        lock waits show apart from work ("active") and from waiting for gunicorn ("idle in
+        transaction" between statements, "idle" between requests). None for SQLite."""
+        if not self.url.startswith(("postgres:", "postgresql:")):
+            return None
+        import psycopg
+
+        counts: dict[str, int] = {}
+        samples = 0
+        with psycopg.connect(self.url, autocommit=True, connect_timeout=3) as admin:
+            while time.time() < until:
+                rows = admin.execute(
+                    "SELECT state, wait_event_type, wait_event FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                ).fetchall()
+                samples += 1
+                for state, kind, event in rows:
+                    label = str(state)
+                    if state == "active" and kind:
+                        label = f"active, waiting on {kind}:{event}"
+                    counts[label] = counts.get(label, 0) + 1
+                time.sleep(WAIT_SAMPLE)
+        return {label: round(n / max(1, samples), 2) for label, n in sorted(counts.items())}
+
     def log_tail(self) -> str:
         try:
             with open(self.log_path, encoding="utf-8", errors="replace") as log:
@@ -477,6 +504,7 @@ def run_load(
     time.sleep(max(0.0, window[0] - time.time()))
     cpu_start, load_start = server.cpu_seconds(), os.getloadavg()[0]
     db_start = server.database_cpu_seconds()
+    waits = server.sample_database_waits(until=window[1])
     time.sleep(max(0.0, window[1] - time.time()))
     cpu_end, load_end = server.cpu_seconds(), os.getloadavg()[0]
     db_end = server.database_cpu_seconds()
@@ -489,6 +517,7 @@ def run_load(
     merged = merge(parts, args.duration)
     merged["server_cpu_s"] = cpu_end - cpu_start
     merged["database_cpu_s"] = None if db_start is None or db_end is None else db_end - db_start
+    merged["database_waits"] = waits
     merged["load_average"] = [round(load_start, 2), round(load_end, 2)]
     if server.process is not None and server.process.poll() is not None:
         raise BenchError(f"gunicorn died during {name}: {server.log_tail()}")
@@ -738,6 +767,12 @@ def markdown(report: dict[str, Any]) -> str:
                     f"{r['database']}: in process, one thread, {PROFILED} x {name}: "
                     f"{profile[f'{name}_ms']:.1f} ms a request, {profile[f'{name}_queries']} "
                     f"queries; steps (nested): {profile[f'{name}_phases_ms']}"
+                )
+        for name, s in r["scenarios"].items():
+            if s.get("database_waits"):
+                notes.append(
+                    f"{r['database']} {name}: PostgreSQL backends by state (mean of samples "
+                    f"every {WAIT_SAMPLE:g} s): {s['database_waits']}"
                 )
         for name, s in r["scenarios"].items():
             if s["error_samples"]:
