@@ -194,6 +194,8 @@ def api_child(args: argparse.Namespace) -> Child:
 def run_database(args: argparse.Namespace, db: str, url: str, workdir: str) -> dict[str, Any]:
     """Everything for one database: the result row of the report, or the reason it failed."""
     start = time.perf_counter()
+    # The production settings serve static files through WhiteNoise from here (none needed).
+    os.makedirs(os.path.join(workdir, "static"), exist_ok=True)
     setup = run_child(db, url, workdir, ["--stage=setup"], script=__file__, host=HOST)
     if "error" in setup:
         return setup
