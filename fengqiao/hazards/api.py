@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -29,6 +28,7 @@ from rest_framework.views import APIView
 from fengqiao.accounts.models import Unit, User
 from fengqiao.api import idempotency
 from fengqiao.api.errors import ApiError
+from fengqiao.api.pagination import PAGE_PARAMETERS, StrictPagination
 from fengqiao.api.serializers import StrictSerializer
 from fengqiao.api.views import errors
 from fengqiao.cases.errors import CaseError
@@ -51,10 +51,28 @@ TAGS = ["hazards"]
 MAX_PHOTO_BASE64 = 14 * 1024 * 1024
 
 
-class Page(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
+class Page(StrictPagination):
+    """The prevention lists' pages (see ``api.pagination``); an empty or non-numeric ``page``
+    is a 400 too, as the schema says (DRF would quietly serve page 1 for an empty one)."""
+
+    def get_page_number(self, request: Request, paginator: Any) -> Any:
+        values = request.query_params.getlist(self.page_query_param)
+        if values and (len(values) > 1 or not values[-1].isdecimal()):
+            raise ApiError(400, "invalid_input", _("页码须为正整数。"), {"page": values[-1:]})
+        return super().get_page_number(request, paginator)
+
+
+def paged(name: str, serializer: type[serializers.Serializer]) -> Any:  # type: ignore[type-arg]
+    """The schema of one page of a list: count, links and the results."""
+    return inline_serializer(
+        name,
+        {
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": serializer(many=True),
+        },
+    )
 
 
 def _field_error(exc: CaseError) -> ApiError:
@@ -65,6 +83,32 @@ def _field_error(exc: CaseError) -> ApiError:
     if field:
         error.fields = {field: [exc.message]}
     return error
+
+
+def flatten(errors: Any, prefix: str = "") -> dict[str, list[str]]:
+    """Nested serializer errors (a finding's photo ...) as ``{"findings.0.photos.1.content":
+    [...]}``, the API's one error format, where every field maps to a list of messages."""
+    found: dict[str, list[str]] = {}
+    if isinstance(errors, dict):
+        for key, value in errors.items():
+            found.update(flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+    elif isinstance(errors, list) and all(isinstance(e, str) for e in errors):
+        found[prefix or "non_field_errors"] = [str(e) for e in errors]
+    elif isinstance(errors, list):
+        for index, value in enumerate(errors):
+            if value:
+                found.update(flatten(value, f"{prefix}.{index}"))
+    else:
+        found[prefix or "non_field_errors"] = [str(errors)]
+    return found
+
+
+def validated(serializer: serializers.Serializer) -> dict[str, Any]:  # type: ignore[type-arg]
+    if not serializer.is_valid():
+        raise ApiError(
+            400, "invalid_input", _("请求数据有误，请检查各字段。"), flatten(serializer.errors)
+        )
+    return dict(serializer.validated_data)
 
 
 def _user(request: Request) -> User:
@@ -350,7 +394,9 @@ class PlaceListView(APIView):
     @extend_schema(
         operation_id="hazards_places_list",
         summary="重点场所列表",
-        responses={200: PlaceSerializer(many=True), **errors(400, 401, 429)},
+        parameters=[OpenApiParameter(n, OpenApiTypes.STR) for n in PlaceFilterSet.base_filters]
+        + PAGE_PARAMETERS,
+        responses={200: paged("PlacePage", PlaceSerializer), **errors(400, 401, 404, 429)},
         tags=TAGS,
     )
     def get(self, request: Request) -> Response:
@@ -374,8 +420,7 @@ class PlaceListView(APIView):
 
     def create(self, request: Request) -> Response:
         serializer = PlaceInput(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        data = validated(serializer)
         code = data.pop("responsible_unit")
         try:
             place = actions.register_place(
@@ -399,8 +444,9 @@ class HazardListView(APIView):
     @extend_schema(
         operation_id="hazards_list",
         summary="风险隐患台账",
-        parameters=[OpenApiParameter(n, OpenApiTypes.STR) for n in HazardFilterSet.base_filters],
-        responses={200: HazardSerializer(many=True), **errors(400, 401, 429)},
+        parameters=[OpenApiParameter(n, OpenApiTypes.STR) for n in HazardFilterSet.base_filters]
+        + PAGE_PARAMETERS,
+        responses={200: paged("HazardPage", HazardSerializer), **errors(400, 401, 404, 429)},
         tags=TAGS,
     )
     def get(self, request: Request) -> Response:
@@ -426,8 +472,7 @@ class HazardListView(APIView):
 
     def create(self, request: Request) -> Response:
         serializer = HazardInput(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        data = validated(serializer)
         user = _user(request)
         place_id = data.pop("place")
         place = None
@@ -472,9 +517,9 @@ class HazardActionView(APIView):
         serializer_class, run = HAZARD_ACTIONS[self.action_name]
         hazard = _visible_hazard(request, pk)
         serializer = serializer_class(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        data = validated(serializer)
         try:
-            result = run(hazard, _user(request), dict(serializer.validated_data))
+            result = run(hazard, _user(request), data)
         except CaseError as exc:
             raise _field_error(exc) from exc
         after = Hazard.objects.visible_to(request.user).filter(pk=hazard.pk).first()
@@ -519,14 +564,22 @@ class TaskListView(APIView):
     @extend_schema(
         operation_id="hazards_tasks_list",
         summary="排查任务（按权限范围，待排查优先）",
-        parameters=[OpenApiParameter("status", OpenApiTypes.STR, enum=list(TaskStatus.values))],
-        responses={200: InspectionTaskSerializer(many=True), **errors(401, 429)},
+        parameters=[
+            OpenApiParameter("status", OpenApiTypes.STR, enum=list(TaskStatus.values)),
+            *PAGE_PARAMETERS,
+        ],
+        responses={
+            200: paged("InspectionTaskPage", InspectionTaskSerializer),
+            **errors(400, 401, 404, 429),
+        },
         tags=TAGS,
     )
     def get(self, request: Request) -> Response:
         tasks = InspectionTask.objects.visible_to(request.user).select_related("plan", "grid")
         status = request.query_params.get("status")
-        if status:
+        if status is not None:
+            if status not in TaskStatus.values:
+                raise ApiError(400, "invalid_input", _("筛选条件有误。"), {"status": [status]})
             tasks = tasks.filter(status=status)
         paginator = Page()
         page = paginator.paginate_queryset(tasks.order_by("due_at", "id"), request, view=self)
@@ -551,8 +604,7 @@ class InspectionView(APIView):
             pk=pk,
         )
         serializer = InspectionInput(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        data = validated(serializer)
         findings: list[dict[str, Any]] = []
         for finding in data.pop("findings"):
             finding = dict(finding)
@@ -595,6 +647,8 @@ def _dates(request: Request) -> tuple[date, date]:
         raise ApiError(400, "invalid_input", _("请以 YYYY-MM-DD 给出 start 和 end。")) from exc
     if end <= start:
         raise ApiError(400, "invalid_input", _("end 须晚于 start。"))
+    if start.year < 2000 or end.year > 2100:
+        raise ApiError(400, "invalid_input", _("日期须在 2000 年到 2100 年之间。"))
     return start, end
 
 

@@ -185,3 +185,25 @@ def test_inspection_through_the_api(personas, clock):
         400,
         "invalid_input",
     )
+
+
+def test_lists_use_the_strict_pagination_and_filters(personas, clock):
+    make_hazard(personas)
+    client = api(personas.community_operator)
+    assert_error(client.get("/api/v1/hazards/", {"page_size": "0"}), 400, "invalid_input")
+    assert_error(client.get("/api/v1/hazards/", {"page": "9"}), 404, "not_found")
+    assert_error(client.get("/api/v1/hazards/tasks/", {"status": "nope"}), 400, "invalid_input")
+    assert_error(client.get("/api/v1/hazards/", {"level": "huge"}), 400, "invalid_input")
+    assert client.get("/api/v1/hazards/", {"page_size": "1"}).json()["count"] == 1
+
+
+def test_bad_page_and_dates_are_400(personas):
+    client = api(personas.community_operator)
+    assert_error(client.get("/api/v1/hazards/places/", {"page": ""}), 400, "invalid_input")
+    assert_error(
+        client.get(
+            "/api/v1/hazards/measures/projects/", {"start": "0001-01-01", "end": "2000-01-01"}
+        ),
+        400,
+        "invalid_input",
+    )
