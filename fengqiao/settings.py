@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "fengqiao.demo",
     "fengqiao.api",
     "fengqiao.open311",
+    "fengqiao.mediation",
     "fengqiao.textintel",
     "fengqiao.alerts",
 ]
