@@ -16,7 +16,7 @@ from fengqiao.cases.tests.factories import make_case
 from fengqiao.conftest import Personas, make_user
 from fengqiao.mediation import actions
 from fengqiao.mediation.choices import OrgKind
-from fengqiao.mediation.models import Mediation, MediationOrg
+from fengqiao.mediation.models import Mediation, MediationOrg, Session
 
 # Valid identifiers (check characters computed by GB 11643 / GB 32100).
 APPLICANT_ID = "430203199001011248"
@@ -106,9 +106,8 @@ def started(p: Personas, m: Mediators, **overrides: Any) -> Mediation:
     )
 
 
-def with_session(p: Personas, m: Mediators, **overrides: Any) -> Mediation:
-    mediation = started(p, m, **overrides)
-    actions.record_session(
+def add_session(mediation: Mediation, m: Mediators) -> Session:
+    return actions.record_session(
         mediation,
         by=m.mediator,
         held_at=timezone.now() - timedelta(minutes=30),
@@ -117,11 +116,9 @@ def with_session(p: Personas, m: Mediators, **overrides: Any) -> Mediation:
         summary="双方陈述，王五同意维修。",
         next_steps="一周内商定赔偿数额",
     )
-    return mediation
 
 
-def agreed(p: Personas, m: Mediators, due: date | None = None, **overrides: Any) -> Mediation:
-    mediation = with_session(p, m, **overrides)
+def agree(mediation: Mediation, m: Mediators, due: date | None = None) -> Mediation:
     return actions.conclude(
         mediation,
         by=m.mediator,
@@ -132,3 +129,14 @@ def agreed(p: Personas, m: Mediators, due: date | None = None, **overrides: Any)
             performance_method="现金支付，调解员见证",
         ),
     )
+
+
+def with_session(p: Personas, m: Mediators, **overrides: Any) -> Mediation:
+    mediation = started(p, m, **overrides)
+    add_session(mediation, m)
+    return mediation
+
+
+def agreed(p: Personas, m: Mediators, due: date | None = None, **overrides: Any) -> Mediation:
+    mediation = with_session(p, m, **overrides)
+    return agree(mediation, m, due)
