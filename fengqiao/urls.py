@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("regions/", include("fengqiao.regions.urls")),
     path("cases/", include("fengqiao.cases.urls")),
+    path("mediation/", include("fengqiao.mediation.urls")),
     path("grid/", include("fengqiao.fieldwork.urls")),
     path("r/", include("fengqiao.portal.urls")),
     path("api/v1/", include("fengqiao.api.urls")),
