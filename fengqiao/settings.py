@@ -221,6 +221,8 @@ SPECTACULAR_SETTINGS = {
         "UnitKindEnum": "fengqiao.accounts.models.UnitKind",
         "StatusEnum": "fengqiao.cases.choices.Status",
         "TierEnum": "fengqiao.accounts.models.Tier",
+        "RiskLevelEnum": "fengqiao.mediation.choices.RiskLevel",
+        "LevelEnum": "fengqiao.regions.models.Level",
     },
 }
 
