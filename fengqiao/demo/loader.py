@@ -18,7 +18,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from fengqiao.accounts.models import Membership, Role, Tier, Unit, UnitKind, User
+from fengqiao.cases.models import CaseEvent
 from fengqiao.demo.history import CaseSummary, generate_cases
+from fengqiao.mediation.demo import create_orgs, load_disputes
 from fengqiao.regions.actions import import_regions
 from fengqiao.regions.models import Level, Region
 
@@ -62,6 +64,7 @@ class DemoSummary:
     users: int = 0
     logins: list[DemoLogin] = field(default_factory=list)
     cases: CaseSummary | None = None
+    disputes: int = 0
 
 
 class _People:
@@ -199,6 +202,7 @@ def load_demo(
         district_centre = _district(people, district, summary)
         for street in Region.objects.filter(parent=district).order_by("code"):
             _street(people, street, district_centre, summary)
+        create_orgs()
     names = dict(
         User.objects.filter(username__in=[x.username for x in summary.logins]).values_list(
             "username", "full_name"
@@ -210,4 +214,12 @@ def load_demo(
     summary.users = User.objects.count()
     if cases:
         summary.cases = generate_cases(now=now or timezone.now(), days=days)
+        with transaction.atomic():
+            disputes = load_disputes()
+        # Counted with the history, so the printed totals are those of the database.
+        summary.disputes = len(disputes)
+        summary.cases.cases += len(disputes)
+        summary.cases.open += sum(c.is_open for c in disputes)
+        summary.cases.events += CaseEvent.objects.filter(case__in=disputes).count()
+        summary.cases.parties += sum(c.parties.count() for c in disputes)
     return summary
