@@ -339,7 +339,8 @@ def record_session(
     now = timezone.now()
     if held_at > now:
         raise InvalidInput(_("调解时间不能晚于现在（尚未进行的调解请记入下一步安排）。"))
-    if held_at < mediation.applied_at:
+    # Forms give minutes (datetime-local), so compare with the application's minute.
+    if held_at < mediation.applied_at.replace(second=0, microsecond=0):
         raise InvalidInput(_("调解时间不能早于申请时间。"))
     session = Session.objects.create(
         mediation=mediation,
