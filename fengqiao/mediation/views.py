@@ -24,6 +24,7 @@ from fengqiao.accounts.models import User
 from fengqiao.cases.choices import CaseKind, Status
 from fengqiao.cases.errors import CaseError, InvalidInput, NotPermitted
 from fengqiao.cases.models import Case, Party
+from fengqiao.cases.permissions import holds
 from fengqiao.core.keep_post import keep_post, restore
 from fengqiao.core.models import AuditEntry
 from fengqiao.lib.masking import mask_id_number, mask_name, mask_phone
@@ -114,17 +115,9 @@ def _parties(case: Case) -> list[dict[str, Any]]:
 
 
 def _forms(case: Case, user: User, bound: dict[str, forms.Form]) -> dict[str, forms.Form]:
-    orgs = MediationOrg.objects.filter(unit=case.current_unit_id, is_active=True)
-    made: dict[str, forms.Form] = {
-        "party": f.PartyForm(),
-        "start": f.StartForm(orgs=orgs),
-        "session": f.SessionForm(),
-        "conclude": f.ConcludeForm(),
-        "performance": f.PerformanceForm(),
-        "refer": f.ReferForm(),
-        "risk": f.RiskForm(),
-    }
-    made["refer"].fields["mediation"].queryset = case.mediations.all()  # type: ignore[attr-defined]
+    """Every form of the page, each with its own element ids (``id_<form>_<field>``): several
+    have a ``note`` and labels must point at their own field."""
+    made = {name: _make_form(name, case, None) for name in PERFORM}
     made.update(bound)
     return made
 
@@ -152,6 +145,9 @@ def _render(
         "suggestion_labels": suggestion.evidence,
         "forms": _forms(case, user, bound or {}),
         "may_reveal": permissions.may_reveal(user, case),
+        "can_start": case.status in actions.WORKING
+        and not any(m.is_open for m in mediations)
+        and holds(user, case.current_unit, permissions.START_ROLES),
         "events": case.events.filter(action__in=["mediate", "refer", "assess_risk"])
         .select_related("actor", "actor_unit")
         .order_by("created_at", "id"),
@@ -265,10 +261,11 @@ def _case_page(request: HttpRequest, kwargs: dict[str, Any]) -> str:
 
 def _make_form(name: str, case: Case, data: Any) -> forms.Form:
     form_class = PERFORM[name][0]
+    auto_id = f"id_{name}_%s"
     if form_class is f.StartForm:
         orgs = MediationOrg.objects.filter(unit=case.current_unit_id, is_active=True)
-        return f.StartForm(data, orgs=orgs)
-    form = form_class(data)
+        return f.StartForm(data, orgs=orgs, auto_id=auto_id)
+    form = form_class(data, auto_id=auto_id)
     if form_class is f.ReferForm:
         form.fields["mediation"].queryset = case.mediations.all()  # type: ignore[attr-defined]
     return form
