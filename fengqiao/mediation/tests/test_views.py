@@ -189,9 +189,7 @@ def test_tribunal_sees_referral_in_its_work_list_and_accepts_it(client, personas
     assert client.get(reverse("mediation:referrals")).content.decode().count("FQ-") == 0
 
 
-def test_list_and_case_page_queries_are_bounded(
-    client, personas, m, django_assert_max_num_queries
-):
+def test_list_and_case_page_queries_are_bounded(client, personas, m, django_assert_max_num_queries):
     mediations = [started(personas, m, title=f"纠纷{i}") for i in range(4)]
     signed_in(client, m.mediator)
     with django_assert_max_num_queries(12):
