@@ -97,6 +97,8 @@ class Mediation(models.Model):
         _("履行情况"), max_length=8, choices=Performance.choices, blank=True
     )
     performance_checked_at = models.DateTimeField(_("回访时间"), null=True, blank=True)
+    # Set when the mediators were reminded that the deadline passed without a check.
+    performance_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("调解")
@@ -111,6 +113,12 @@ class Mediation(models.Model):
         indexes = [
             models.Index(fields=["org", "state"], name="mediation_org_state_idx"),
             models.Index(fields=["concluded_at"], name="mediation_concluded_idx"),
+            # The reminder job reads only agreements still waiting for their check.
+            models.Index(
+                fields=["performance_due"],
+                name="mediation_performance_due_idx",
+                condition=Q(performance="pending", performance_reminded_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:
