@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8000
 
-.PHONY: demo test lint typecheck messages bench bench-locator bench-sweep bench-pages clean
+.PHONY: demo test lint typecheck messages fuzz bench bench-locator bench-sweep bench-pages clean
 
 $(VENV)/.runtime: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,13 @@ lint: $(VENV)/.dev
 
 typecheck: $(VENV)/.dev
 	$(VENV)/bin/mypy fengqiao bench
+
+## make fuzz: a long Schemathesis run against the API (FUZZ_EXAMPLES per operation, FUZZ_SEED)
+FUZZ_EXAMPLES ?= 500
+FUZZ_SEED ?= $(shell date +%s)
+fuzz: $(VENV)/.dev
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_SEED=$(FUZZ_SEED) $(VENV)/bin/pytest -p no:cacheprovider \
+	  -q fengqiao/api/tests/test_fuzz.py --hypothesis-seed=$(FUZZ_SEED)
 
 ## make messages: refresh the English catalogue after changing UI text (needs GNU gettext)
 messages: $(VENV)/.dev

@@ -11,6 +11,8 @@ admin.site.site_header = _("枫桥 · 基层社会治理平台 管理")
 admin.site.site_title = _("枫桥管理")
 admin.site.index_title = _("系统配置")
 
+handler404 = "fengqiao.core.views.page_not_found"
+
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),

@@ -95,9 +95,26 @@ def available_actions(user: User, case: Case) -> list[str]:
 
 
 class CasePagination(PageNumberPagination):
+    """50 a page; ``page_size`` up to 200. A page_size that is not a whole number from 1 to
+    200 is a 400 (DRF would quietly use the default), so a caller's mistake is visible."""
+
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_page_size(self, request: Request) -> int:
+        values = request.query_params.getlist(self.page_size_query_param)
+        if not values:
+            return self.page_size
+        raw = values[-1]
+        if len(values) > 1 or not raw.isdecimal() or not 1 <= int(raw) <= self.max_page_size:
+            raise ApiError(
+                400,
+                "invalid_input",
+                _("每页条数须为 1 到 %(max)d 之间的整数。") % {"max": self.max_page_size},
+                {"page_size": [raw]},
+            )
+        return int(raw)
 
 
 PAGE = inline_serializer(
@@ -113,8 +130,8 @@ FILTER_PARAMETERS = [
     OpenApiParameter(name, OpenApiTypes.STR, many=name == "status", description=str(f.label))
     for name, f in CaseFilterSet.base_filters.items()
 ] + [
-    OpenApiParameter("page", OpenApiTypes.INT),
-    OpenApiParameter("page_size", OpenApiTypes.INT, description="最多 200"),
+    OpenApiParameter("page", {"type": "integer", "minimum": 1}),
+    OpenApiParameter("page_size", {"type": "integer", "minimum": 1, "maximum": 200}),
 ]
 
 
@@ -335,6 +352,25 @@ class GeoJSONRenderer(JSONRenderer):
     format = "geojson"
 
 
+GEOJSON_FEATURE: dict[str, Any] = {
+    "type": "object",
+    "required": ["type", "properties", "geometry"],
+    "properties": {
+        "type": {"type": "string", "enum": ["Feature"]},
+        "properties": {"type": "object", "additionalProperties": True},
+        "geometry": {"type": "object", "nullable": True, "additionalProperties": True},
+    },
+}
+GEOJSON_COLLECTION: dict[str, Any] = {
+    "type": "object",
+    "required": ["type", "features"],
+    "properties": {
+        "type": {"type": "string", "enum": ["FeatureCollection"]},
+        "features": {"type": "array", "items": GEOJSON_FEATURE},
+    },
+}
+
+
 def feature(region: Region) -> dict[str, Any]:
     properties = dict(s.RegionSerializer(region).data)
     return {"type": "Feature", "properties": properties, "geometry": region.boundary}
@@ -353,7 +389,12 @@ class RegionListView(APIView):
             OpenApiParameter("parent", OpenApiTypes.STR, description="上级区域代码"),
             OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "geojson"]),
         ],
-        responses={200: s.RegionSerializer(many=True), **errors(400, 401, 429)},
+        responses={
+            (200, "application/json"): s.RegionSerializer(many=True),
+            (200, "application/geo+json"): GEOJSON_COLLECTION,
+            # 404: an unknown ?format= (DRF's content negotiation).
+            **errors(400, 401, 404, 429),
+        },
         tags=["reference"],
     )
     def get(self, request: Request) -> Response:
@@ -388,7 +429,11 @@ class RegionDetailView(APIView):
             OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.PATH),
             OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "geojson"]),
         ],
-        responses={200: s.RegionDetailSerializer, **READ_ERRORS},
+        responses={
+            (200, "application/json"): s.RegionDetailSerializer,
+            (200, "application/geo+json"): GEOJSON_FEATURE,
+            **READ_ERRORS,
+        },
         tags=["reference"],
     )
     def get(self, request: Request, code: str) -> Response:

@@ -92,7 +92,8 @@ def _place(
 
 def _on_spot_unit(by: User | None, region: Region) -> Unit:
     membership = (
-        Membership.objects.filter(user=by, role=Role.GRID_WORKER)
+        Membership.objects.held_by(by)
+        .filter(role=Role.GRID_WORKER)
         .select_related("unit", "region")
         .first()
         if by is not None

@@ -26,9 +26,15 @@ ANSWER_ROLES = HANDLING_ROLES - {Role.GRID_WORKER}
 
 
 def is_mediator_of(user: User, mediation: Mediation) -> bool:
+    """Assigned to the mediation, and (for an API token) acting for its organisation."""
     if not user.is_active:
         return False
-    return user.is_superuser or mediation.mediators.filter(pk=user.pk).exists()
+    if user.is_superuser:
+        return True
+    return (
+        mediation.mediators.filter(pk=user.pk).exists()
+        and Membership.objects.held_by(user).filter(unit=mediation.org.unit_id).exists()
+    )
 
 
 def require_mediator(user: User, mediation: Mediation, what: str) -> None:
@@ -59,20 +65,19 @@ def may_answer(user: User, referral: Referral) -> bool:
 def mediator_units(user: User) -> QuerySet[Unit]:
     """Units where the user is a mediator or leader (the organisations whose work they see)."""
     return Unit.objects.filter(
-        pk__in=Membership.objects.filter(
-            user=user, role__in=list(START_ROLES), unit__is_active=True
-        ).values("unit_id")
+        pk__in=Membership.objects.held_by(user)
+        .filter(role__in=list(START_ROLES), unit__is_active=True)
+        .values("unit_id")
     )
 
 
 def visible_mediations(user: User) -> QuerySet[Mediation]:
-    """Mediations of cases the user may see, plus those they mediate or their organisation runs."""
+    """Mediations of cases the user may see, and those their organisations run (a mediator's
+    own are among these: mediators are named from the organisation's members)."""
     if user.is_superuser:
         return Mediation.objects.all()
-    mine = Mediation.objects.filter(mediators=user).values("pk")
     return Mediation.objects.filter(
         Q(case__in=Case.objects.visible_to(user).values("pk"))
-        | Q(pk__in=mine)
         | Q(org__unit__in=mediator_units(user))
     )
 
@@ -81,8 +86,8 @@ def visible_referrals(user: User) -> QuerySet[Referral]:
     """Referrals the user's units sent or received, and those on cases they may see."""
     if user.is_superuser:
         return Referral.objects.all()
-    units = Membership.objects.filter(user=user, unit__is_active=True).exclude(
-        role=Role.GRID_WORKER
+    units = (
+        Membership.objects.held_by(user).filter(unit__is_active=True).exclude(role=Role.GRID_WORKER)
     )
     unit_ids = list(units.values_list("unit_id", flat=True))
     return Referral.objects.filter(

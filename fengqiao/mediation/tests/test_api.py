@@ -136,3 +136,23 @@ def test_measures_need_a_period_and_default_to_the_users_territory(personas, m):
         .status_code
         == 403
     )
+
+
+def test_a_token_for_another_unit_does_not_carry_the_mediator_role(personas, m):
+    from fengqiao.accounts.models import Membership, Role
+    from fengqiao.api.tests.helpers import client_for, make_token
+
+    mediation = started(personas, m)
+    community = personas.units["community"]
+    Membership.objects.create(user=m.mediator, unit=community, role=Role.OPERATOR)
+    _, key = make_token(m.mediator, community)
+    response = client_for(key).post(
+        f"{BASE}/mediations/{mediation.pk}/conclude/", {"outcome": "withdrawn"}, format="json"
+    )
+    # The case is in the community's territory, so it is visible, but not as its mediator.
+    assert response.status_code == 403
+    _, committee_key = make_token(m.mediator, m.org.unit)
+    done = client_for(committee_key).post(
+        f"{BASE}/mediations/{mediation.pk}/conclude/", {"outcome": "withdrawn"}, format="json"
+    )
+    assert done.status_code == 200, done.json()
