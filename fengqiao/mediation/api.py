@@ -44,7 +44,6 @@ from fengqiao.mediation.choices import (
 )
 from fengqiao.mediation.models import Mediation, MediationOrg, Referral
 from fengqiao.mediation.views import visible_cases
-from fengqiao.regions.models import Region
 
 NUMBER = OpenApiParameter("number", OpenApiTypes.STR, OpenApiParameter.PATH, description="事件编号")
 PK = OpenApiParameter("pk", OpenApiTypes.INT, OpenApiParameter.PATH)
@@ -608,15 +607,7 @@ def _scope(request: Request) -> Scope:
         if region is None:
             raise ApiError(400, "invalid_input", _("找不到区域。"), {"region": [params["region"]]})
     elif not _user(request).is_superuser:
-        region = _home_region(_user(request))
+        region = permissions.home_region(_user(request))
+        if region is None:
+            raise ApiError(403, "not_permitted", _("您没有可统计的辖区。"))
     return Scope(start=start, end=end, unit=unit, region=region)
-
-
-def _home_region(user: User) -> Region:
-    """The widest region the user oversees; without any territory, measures are refused."""
-    from fengqiao.accounts.scoping import regions_visible_to
-
-    region = regions_visible_to(user).order_by("path").first()
-    if region is None:
-        raise ApiError(403, "not_permitted", _("您没有可统计的辖区。"))
-    return region

@@ -6,6 +6,7 @@ app_name = "mediation"
 urlpatterns = [
     path("", views.my_list, name="list"),
     path("referrals/", views.referral_list, name="referrals"),
+    path("measures/", views.measures_page, name="measures"),
     path("referrals/<int:pk>/do/<str:action>/", views.referral_action, name="referral_action"),
     path("case/<str:number>/", views.case_page, name="case"),
     path("case/<str:number>/do/<str:action>/", views.case_action, name="action"),

@@ -6,6 +6,7 @@ message and writes nothing."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, time, timedelta
 from typing import Any, cast
 
 from django import forms
@@ -20,17 +21,26 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from fengqiao.accounts.models import User
+from fengqiao.accounts.models import Tier, User
+from fengqiao.accounts.scoping import regions_visible_to
 from fengqiao.cases.choices import CaseKind, Status
 from fengqiao.cases.errors import CaseError, InvalidInput, NotPermitted
+from fengqiao.cases.measures import Scope
 from fengqiao.cases.models import Case, Party
 from fengqiao.cases.permissions import holds
 from fengqiao.core.keep_post import keep_post, restore
 from fengqiao.core.models import AuditEntry
 from fengqiao.lib.masking import mask_id_number, mask_name, mask_phone
-from fengqiao.mediation import actions, documents, exports, permissions, risk
+from fengqiao.mediation import actions, documents, exports, measures, permissions, risk
 from fengqiao.mediation import forms as f
-from fengqiao.mediation.choices import MediationState, Outcome, Performance, ReferralState
+from fengqiao.mediation.choices import (
+    MediationState,
+    Outcome,
+    Performance,
+    ReferralKind,
+    ReferralOutcome,
+    ReferralState,
+)
 from fengqiao.mediation.models import Mediation, MediationOrg
 
 
@@ -453,3 +463,49 @@ def referral_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return redirect("mediation:referrals")
     messages.success(request, _("已%(a)s。") % {"a": REFERRAL_ACTIONS[action]})
     return redirect("mediation:referrals")
+
+
+@login_required
+@require_GET
+def measures_page(request: HttpRequest) -> HttpResponse:
+    """化解指标 of one month in the user's territory (or a region within it)."""
+    user = _user(request)
+    month = request.GET.get("month") or timezone.localdate().strftime("%Y-%m")
+    try:
+        first = datetime.strptime(month, "%Y-%m").date().replace(day=1)
+    except ValueError:
+        return HttpResponse(_("月份格式应为 YYYY-MM。"), status=400)
+    code = request.GET.get("region", "")
+    region = (
+        regions_visible_to(user).filter(code=code).first()
+        if code
+        else permissions.home_region(user)
+    )
+    if region is None and not user.is_superuser:
+        return HttpResponse(_("您没有可统计的辖区。"), status=403)
+    after = (first + timedelta(days=32)).replace(day=1)
+    tz = timezone.get_current_timezone()
+    scope = Scope(
+        start=datetime.combine(first, time(), tz),
+        end=datetime.combine(after, time(), tz),
+        region=region,
+    )
+    context = {
+        "month": month,
+        "region": region,
+        "success": measures.success_rate(scope),
+        "performance": measures.performance_rate(scope),
+        "tiers": [(Tier(k).label, v) for k, v in measures.tier_shares(scope).items()],
+        "days": measures.days_to_agreement(scope),
+        "referrals": [
+            (ReferralKind(kind).label, {_outcome_label(k): n for k, n in counts.items()})
+            for kind, counts in measures.referrals_by_outcome(scope).items()
+        ],
+    }
+    return render(request, "mediation/measures.html", context)
+
+
+def _outcome_label(key: str) -> str:
+    if key in ReferralOutcome.values:
+        return str(ReferralOutcome(key).label)
+    return str(ReferralState(key).label)

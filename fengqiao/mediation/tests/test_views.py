@@ -197,3 +197,14 @@ def test_list_and_case_page_queries_are_bounded(client, personas, m, django_asse
     assert all(x.number in body for x in mediations)
     with django_assert_max_num_queries(30):
         client.get(reverse("mediation:case", args=[mediations[0].case.number]))
+
+
+def test_measures_page_shows_the_month_in_the_leaders_territory(client, personas, m):
+    mediation = agreed(personas, m)
+    signed_in(client, personas.district_leader)
+    month = timezone.localdate().strftime("%Y-%m")
+    body = client.get(reverse("mediation:measures"), {"month": month}).content.decode()
+    assert "调解成功率" in body and "1/1（100%）" in body and "测试区" in body
+    assert client.get(reverse("mediation:measures"), {"month": "2026-13"}).status_code == 400
+    assert signed_in(client, m.mediator).get(reverse("mediation:measures")).status_code == 403
+    assert mediation.outcome == "agreement"
