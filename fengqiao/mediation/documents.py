@@ -199,7 +199,12 @@ def agreement_pdf(mediation: Mediation) -> bytes:
     sign_rows.append([f"人民调解员（签名）：{mediators}", ""])
     sign_rows.append(["记录人（签名）：", f"{org}（盖章）"])
     sign_rows.append(
-        ["", _cn_date(mediation.concluded_at.date() if mediation.concluded_at else None)]
+        [
+            "",
+            _cn_date(
+                timezone.localdate(mediation.concluded_at) if mediation.concluded_at else None
+            ),
+        ]
     )
     story.append(KeepTogether([_signatures(sign_rows, s)]))
     return _pdf("人民调解协议书", story, mediation)
@@ -225,7 +230,7 @@ def application_pdf(mediation: Mediation) -> bytes:
             _escape("申请人（签名盖章或按指印）：" + "、".join(p.name for p in applicants)),
             s["right"],
         ),
-        Paragraph(_escape(_cn_date(mediation.applied_at.date())), s["right"]),
+        Paragraph(_escape(_cn_date(timezone.localdate(mediation.applied_at))), s["right"]),
     ]
     return _pdf("人民调解申请书", story, mediation)
 
@@ -256,7 +261,7 @@ def record_pdf(mediation: Mediation, session: Session) -> bytes:
         _signatures(
             [
                 ["当事人（签名）：", "人民调解员（签名）："],
-                ["记录人（签名）：", _cn_date(session.held_at.date())],
+                ["记录人（签名）：", _cn_date(timezone.localdate(session.held_at))],
             ],
             s,
         ),

@@ -379,3 +379,14 @@ def test_overriding_the_suggestion_needs_a_note(personas, m):
         actions.assess_risk(case, by=m.mediator, level="low", reasons=["bogus"])
     with pytest.raises(NotPermitted):
         actions.assess_risk(case, by=personas.outsider, level="low", reasons=[])
+
+
+def test_a_refused_referral_leaves_the_mediation_open(personas, m):
+    mediation = with_session(personas, m)
+    events = CaseEvent.objects.count()
+    wrong = actions.ReferralInput(kind="litigation", to_unit=personas.department, reason="转诉")
+    with pytest.raises(InvalidInput, match="人民法庭"):
+        actions.conclude(mediation, by=m.mediator, outcome="referred", referral=wrong)
+    mediation.refresh_from_db()
+    assert mediation.is_open and mediation.outcome == "" and not Referral.objects.exists()
+    assert CaseEvent.objects.count() == events

@@ -1,8 +1,11 @@
 """The mediation documents as PDF: their text, read back with pypdf, holds parties and terms."""
 
 import io
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from pypdf import PdfReader
 
 from fengqiao.mediation import documents
@@ -64,3 +67,12 @@ def test_a_missing_font_is_a_clear_error(monkeypatch):
             documents.font_name()
     finally:
         documents.font_name.cache_clear()
+
+
+def test_dates_are_beijing_dates_even_just_after_midnight(personas, m):
+    # 00:30 in Beijing is still the previous day in UTC.
+    with time_machine.travel(datetime(2025, 3, 4, 0, 30, tzinfo=ZoneInfo("Asia/Shanghai"))):
+        mediation = agreed(personas, m)
+        text = text_of(documents.agreement_pdf(mediation))
+    assert mediation.concluded_at.astimezone(ZoneInfo("UTC")).day == 3
+    assert "（盖章）2025年3月4日" in text
