@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8000
 
-.PHONY: demo test lint typecheck messages fuzz bench bench-locator bench-sweep bench-pages clean
+.PHONY: demo test lint typecheck messages fuzz bench bench-locator bench-sweep bench-pages bench-surges bench-api clean
 
 $(VENV)/.runtime: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -46,7 +46,7 @@ messages: $(VENV)/.dev
 	  -l en --no-location --ignore '*/tests/*' --ignore 'demo/data/*'
 	cd fengqiao && DJANGO_SETTINGS_MODULE=fengqiao.settings_test ../$(PY) ../manage.py compilemessages -l en
 
-bench: bench-locator bench-sweep bench-pages
+bench: bench-locator bench-sweep bench-pages bench-surges bench-api
 
 ## make bench-locator: 1,000,000 points among 2,000 grids, vectorised locator vs the plain loop
 bench-locator: $(VENV)/.runtime
@@ -59,6 +59,14 @@ bench-sweep: $(VENV)/.runtime
 ## make bench-pages: workbench pages with 100,000 cases on SQLite and PostgreSQL
 bench-pages: $(VENV)/.runtime
 	$(PY) bench/pages.py
+
+## make bench-surges: surge methods on simulated series with injected outbreaks (detection, false alarms)
+bench-surges: $(VENV)/.runtime
+	$(PY) bench/surges.py
+
+## make bench-api: the REST API under gunicorn (create, read) against a bare insert view, SQLite and PostgreSQL
+bench-api: $(VENV)/.runtime
+	$(PY) bench/api.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

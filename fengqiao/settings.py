@@ -222,7 +222,9 @@ SPECTACULAR_SETTINGS = {
         "StatusEnum": "fengqiao.cases.choices.Status",
         "TierEnum": "fengqiao.accounts.models.Tier",
         "RiskLevelEnum": "fengqiao.mediation.choices.RiskLevel",
-        "LevelEnum": "fengqiao.regions.models.Level",
+        "AlertLevelEnum": "fengqiao.alerts.models.Level",
+        "AlertStatusEnum": "fengqiao.alerts.models.AlertStatus",
+        "RegionLevelEnum": "fengqiao.regions.models.Level",
     },
 }
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("cases/", include("fengqiao.cases.urls")),
     path("mediation/", include("fengqiao.mediation.urls")),
     path("grid/", include("fengqiao.fieldwork.urls")),
+    path("alerts/", include("fengqiao.alerts.urls")),
     path("r/", include("fengqiao.portal.urls")),
     path("api/v1/", include("fengqiao.api.urls")),
     path("open311/v2/", include("fengqiao.open311.urls")),

@@ -33,6 +33,7 @@ urlpatterns = [
     path("regions/<str:code>/", views.RegionDetailView.as_view(), name="region-detail"),
     path("units/", views.UnitListView.as_view(), name="units"),
     path("mediation/", include("fengqiao.mediation.api_urls")),
+    path("alerts/", include("fengqiao.alerts.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", views.docs, name="docs"),
 ]

@@ -21,7 +21,6 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -34,6 +33,7 @@ from fengqiao.api import idempotency
 from fengqiao.api import serializers as s
 from fengqiao.api.actions import ACTIONS, ApiAction
 from fengqiao.api.errors import ApiError
+from fengqiao.api.pagination import PAGE_PARAMETERS, StrictPagination
 from fengqiao.cases import actions
 from fengqiao.cases.choices import Channel
 from fengqiao.cases.errors import InvalidInput
@@ -94,27 +94,8 @@ def available_actions(user: User, case: Case) -> list[str]:
     return [n for n in names if n != drop and n in ACTIONS]
 
 
-class CasePagination(PageNumberPagination):
-    """50 a page; ``page_size`` up to 200. A page_size that is not a whole number from 1 to
-    200 is a 400 (DRF would quietly use the default), so a caller's mistake is visible."""
-
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
-
-    def get_page_size(self, request: Request) -> int:
-        values = request.query_params.getlist(self.page_size_query_param)
-        if not values:
-            return self.page_size
-        raw = values[-1]
-        if len(values) > 1 or not raw.isdecimal() or not 1 <= int(raw) <= self.max_page_size:
-            raise ApiError(
-                400,
-                "invalid_input",
-                _("每页条数须为 1 到 %(max)d 之间的整数。") % {"max": self.max_page_size},
-                {"page_size": [raw]},
-            )
-        return int(raw)
+class CasePagination(StrictPagination):
+    """The case list's pages (see ``api.pagination``)."""
 
 
 PAGE = inline_serializer(
@@ -130,8 +111,7 @@ FILTER_PARAMETERS = [
     OpenApiParameter(name, OpenApiTypes.STR, many=name == "status", description=str(f.label))
     for name, f in CaseFilterSet.base_filters.items()
 ] + [
-    OpenApiParameter("page", {"type": "integer", "minimum": 1}),
-    OpenApiParameter("page_size", {"type": "integer", "minimum": 1, "maximum": 200}),
+    *PAGE_PARAMETERS,
 ]
 
 
@@ -371,6 +351,14 @@ GEOJSON_COLLECTION: dict[str, Any] = {
 }
 
 
+def check_format(request: Request) -> None:
+    """An empty ``?format=`` would quietly mean JSON; say so instead (other unknown formats
+    are refused by DRF's content negotiation with a 404)."""
+    fmt = request.query_params.get("format")
+    if fmt is not None and fmt not in ("json", "geojson"):
+        raise ApiError(400, "invalid_input", _("format 须为 json 或 geojson。"), {"format": [fmt]})
+
+
 def feature(region: Region) -> dict[str, Any]:
     properties = dict(s.RegionSerializer(region).data)
     return {"type": "Feature", "properties": properties, "geometry": region.boundary}
@@ -398,6 +386,7 @@ class RegionListView(APIView):
         tags=["reference"],
     )
     def get(self, request: Request) -> Response:
+        check_format(request)
         regions = regions_visible_to(request.user).select_related("parent")
         level = request.query_params.get("level")
         if level is not None:
@@ -432,11 +421,12 @@ class RegionDetailView(APIView):
         responses={
             (200, "application/json"): s.RegionDetailSerializer,
             (200, "application/geo+json"): GEOJSON_FEATURE,
-            **READ_ERRORS,
+            **errors(400, 401, 404, 429),
         },
         tags=["reference"],
     )
     def get(self, request: Request, code: str) -> Response:
+        check_format(request)
         region = regions_visible_to(request.user).select_related("parent").filter(code=code).first()
         if region is None:
             raise Http404

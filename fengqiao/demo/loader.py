@@ -66,6 +66,7 @@ class DemoSummary:
     logins: list[DemoLogin] = field(default_factory=list)
     cases: CaseSummary | None = None
     disputes: int = 0
+    alerts: dict[str, int] = field(default_factory=dict)  # alerts written, by detector
 
 
 class _People:
@@ -244,4 +245,8 @@ def load_demo(
         summary.cases.open += sum(c.is_open for c in disputes)
         summary.cases.events += CaseEvent.objects.filter(case__in=disputes).count()
         summary.cases.parties += sum(c.parties.count() for c in disputes)
+        # The demo's alerts come from its cases, through the same detectors as the worker's.
+        from fengqiao.alerts.detectors import catch_up
+
+        summary.alerts = catch_up(now or timezone.now()).by_detector
     return summary
