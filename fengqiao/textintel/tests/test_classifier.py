@@ -137,7 +137,7 @@ def test_library_imports_without_django_settings():
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     code = (
         "import fengqiao.textintel.classifier, fengqiao.textintel.cli, "
-        "fengqiao.textintel.riskphrases; "
+        "fengqiao.textintel.riskphrases, fengqiao.textintel.replyquality; "
         "from django.conf import settings; assert not settings.configured"
     )
     subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=REPO)
