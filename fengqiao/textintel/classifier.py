@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import pickle  # nosec: loaded only after the header and checksum match; see load()
 import time
 import unicodedata
@@ -47,6 +48,8 @@ FORMAT_NAME = "fengqiao-textintel-classifier"
 FORMAT_VERSION = 1
 MAGIC = b"FQTEXTINTEL\n"
 SEED = 20260
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -341,3 +344,30 @@ def timed_train(
     start = time.perf_counter()
     model = train(texts, labels, settings)
     return model, time.perf_counter() - start
+
+
+# --- intake --------------------------------------------------------------------------------------
+
+_cache: dict[Path, tuple[float, TextClassifier]] = {}
+
+
+def suggest(text: str, model_path: Path) -> Prediction | None:
+    """The suggested category of one report and its confidence, for intake (受理时的类别建议).
+
+    Returns None when the deployment has no usable model (no file yet, or one that cannot be
+    loaded: the reason is logged), so intake never fails because of a suggestion. The model is
+    loaded once and reloaded when the file changes (``retrain`` replaces it).
+    """
+    try:
+        modified = model_path.stat().st_mtime
+    except OSError:
+        return None
+    cached = _cache.get(model_path)
+    if cached is None or cached[0] != modified:
+        try:
+            cached = (modified, load(model_path))
+        except TextIntelError as exc:
+            logger.warning("category suggestion disabled: %s", exc)
+            return None
+        _cache[model_path] = cached
+    return cached[1].predict([text])[0]

@@ -141,3 +141,23 @@ def test_library_imports_without_django_settings():
         "from django.conf import settings; assert not settings.configured"
     )
     subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=REPO)
+
+
+def test_suggest_returns_the_label_and_reloads_a_replaced_model(model, tmp_path):
+    path = tmp_path / "m.fqm"
+    assert classifier.suggest("学校乱收费", path) is None  # no model yet
+    save(model, path)
+    suggestion = classifier.suggest("学校老师违规补课乱收费", path)
+    assert suggestion is not None and suggestion.label == "教育文体"
+    other = train(["拖欠工资", "道路坑洼"], ["劳动和社会保障", "城乡建设"])
+    save(other, path)
+    os.utime(path, (1, 1))  # a different modification time, whatever the clock's resolution
+    assert classifier.suggest("老板拖欠工资", path).label == "劳动和社会保障"
+    assert classifier.suggest("学校老师违规补课乱收费", path).label != "教育文体"
+
+
+def test_suggest_gives_none_for_a_broken_model(tmp_path, caplog):
+    path = tmp_path / "m.fqm"
+    path.write_bytes(b"broken")
+    assert classifier.suggest("学校乱收费", path) is None
+    assert "category suggestion disabled" in caplog.text
