@@ -48,6 +48,11 @@ def test_a_single_class_cannot_be_trained():
         train(["a", "b", "c"], ["城乡建设"] * 3)
 
 
+def test_texts_that_are_all_blank_cannot_be_trained():
+    with pytest.raises(TextIntelError, match="文本列全部为空"):
+        train(["", "  ", "\n"], ["a", "b", "a"])
+
+
 def test_two_classes_and_one_example_each_still_train():
     model = train(["拖欠工资", "道路坑洼"], ["劳动和社会保障", "城乡建设"])
     assert model.temperature == 1.0
@@ -161,3 +166,14 @@ def test_suggest_gives_none_for_a_broken_model(tmp_path, caplog):
     path.write_bytes(b"broken")
     assert classifier.suggest("学校乱收费", path) is None
     assert "category suggestion disabled" in caplog.text
+
+
+def test_fast_transform_equals_scikit_learn_transform(model):
+    texts = classifier.prepare(
+        [t for t, _ in messages(per_class=5, seed=3)]
+        + ["", "x", "完全没见过的字词　ＡＢ", "😀 emoji 𠀀"]
+    )
+    fast = classifier.fast_transform(model.vectorizer.body, model.vectorizer.body_keys, texts)
+    slow = model.vectorizer.body.transform(texts)
+    assert fast.shape == slow.shape
+    assert np.allclose(fast.toarray(), slow.toarray(), atol=1e-6)
