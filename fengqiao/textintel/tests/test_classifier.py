@@ -197,3 +197,8 @@ def test_real_citizen_messages_are_classified_well(shared_data):
     assert len(model.labels) == 7
     # A third of the data scores lower than the full model; its figures are in docs/benchmarks.md.
     assert f1_score(truth, predicted, average="macro") > 0.8
+
+
+def test_saving_into_a_missing_folder_is_a_clear_error(model, tmp_path):
+    with pytest.raises(TextIntelError, match="无法写入模型文件"):
+        save(model, tmp_path / "absent" / "m.fqm")
