@@ -7,6 +7,7 @@ arguments and calls these; each returns the lines to print and raises
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,22 +98,25 @@ class Evaluation:
 
 def evaluate(truth: Sequence[str], predicted: Sequence[str]) -> Evaluation:
     labels = sorted(set(truth) | set(predicted))
-    precision, recall, f1, support = precision_recall_fscore_support(
-        truth, predicted, labels=labels, zero_division=0.0
-    )
     # Macro-F1 over the classes present in the truth, as the competition scores it.
     present = sorted(set(truth))
+    with warnings.catch_warnings():
+        # A file of one class is legitimate to score; scikit-learn warns about its shape.
+        warnings.simplefilter("ignore", UserWarning)
+        precision, recall, f1, support = precision_recall_fscore_support(
+            truth, predicted, labels=labels, zero_division=0.0
+        )
+        macro_f1 = f1_score(truth, predicted, labels=present, average="macro", zero_division=0.0)
+        confusion = confusion_matrix(truth, predicted, labels=labels)
     return Evaluation(
         labels=labels,
         accuracy=float(np.mean(np.asarray(truth) == np.asarray(predicted))),
-        macro_f1=float(
-            f1_score(truth, predicted, labels=present, average="macro", zero_division=0.0)
-        ),
+        macro_f1=float(macro_f1),
         precision=[float(v) for v in precision],
         recall=[float(v) for v in recall],
         f1=[float(v) for v in f1],
         support=[int(v) for v in support],
-        confusion=confusion_matrix(truth, predicted, labels=labels).tolist(),
+        confusion=confusion.tolist(),
     )
 
 

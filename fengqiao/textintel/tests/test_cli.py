@@ -101,3 +101,9 @@ def test_evaluate_figures_match_a_hand_count():
     assert result.recall == [0.5, 1.0]
     assert result.confusion == [[1, 1], [0, 2]]
     assert result.macro_f1 == pytest.approx((2 / 3 + 0.8) / 2)
+
+
+def test_evaluate_a_file_of_one_class_without_warnings(recwarn):
+    result = cli.evaluate(["a", "a"], ["a", "a"])
+    assert result.accuracy == 1.0 and result.confusion == [[2]]
+    assert not [w for w in recwarn if issubclass(w.category, UserWarning)]
