@@ -90,6 +90,7 @@ class Features:
     def __post_init__(self) -> None:
         self.body = self._vectorizer()
         self.prefix = self._vectorizer()
+        self.body_keys = self.prefix_keys = _NO_KEYS
 
     def _vectorizer(self) -> TfidfVectorizer:
         return TfidfVectorizer(

@@ -202,3 +202,10 @@ def test_real_citizen_messages_are_classified_well(shared_data):
 def test_saving_into_a_missing_folder_is_a_clear_error(model, tmp_path):
     with pytest.raises(TextIntelError, match="无法写入模型文件"):
         save(model, tmp_path / "absent" / "m.fqm")
+
+
+def test_settings_without_the_fast_path_or_the_prefix_still_work():
+    rows = messages(per_class=8)
+    settings = classifier.Settings(ngram_max=3, prefix_weight=0.0)
+    model = train([t for t, _ in rows], [label for _, label in rows], settings)
+    assert model.predict(["学校老师违规补课乱收费"])[0].label == "教育文体"
