@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("regions/", include("fengqiao.regions.urls")),
     path("cases/", include("fengqiao.cases.urls")),
+    path("mediation/", include("fengqiao.mediation.urls")),
     path("grid/", include("fengqiao.fieldwork.urls")),
     path("alerts/", include("fengqiao.alerts.urls")),
     path("hazards/", include("fengqiao.hazards.urls")),

@@ -32,6 +32,7 @@ urlpatterns = [
     path("regions/", views.RegionListView.as_view(), name="regions"),
     path("regions/<str:code>/", views.RegionDetailView.as_view(), name="region-detail"),
     path("units/", views.UnitListView.as_view(), name="units"),
+    path("mediation/", include("fengqiao.mediation.api_urls")),
     path("alerts/", include("fengqiao.alerts.api_urls")),
     path("hazards/", include("fengqiao.hazards.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -18,8 +18,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from fengqiao.accounts.models import Membership, Role, Tier, Unit, UnitKind, User
+from fengqiao.cases.models import CaseEvent
 from fengqiao.demo.history import CaseSummary, generate_cases
 from fengqiao.demo.prevention import PreventionSummary, load_prevention
+from fengqiao.mediation.demo import create_orgs, load_disputes
 from fengqiao.open311.models import add_demo_attributes
 from fengqiao.regions.actions import import_regions
 from fengqiao.regions.models import Level, Region
@@ -64,6 +66,7 @@ class DemoSummary:
     users: int = 0
     logins: list[DemoLogin] = field(default_factory=list)
     cases: CaseSummary | None = None
+    disputes: int = 0
     alerts: dict[str, int] = field(default_factory=dict)  # alerts written, by detector
     prevention: PreventionSummary | None = None
 
@@ -223,6 +226,7 @@ def load_demo(
         district_centre = _district(people, district, summary)
         for street in Region.objects.filter(parent=district).order_by("code"):
             _street(people, street, district_centre, summary)
+        create_orgs()
         add_demo_attributes()
     names = dict(
         User.objects.filter(username__in=[x.username for x in summary.logins]).values_list(
@@ -235,6 +239,14 @@ def load_demo(
     summary.users = User.objects.count()
     if cases:
         summary.cases = generate_cases(now=now or timezone.now(), days=days)
+        with transaction.atomic():
+            disputes = load_disputes()
+        # Counted with the history, so the printed totals are those of the database.
+        summary.disputes = len(disputes)
+        summary.cases.cases += len(disputes)
+        summary.cases.open += sum(c.is_open for c in disputes)
+        summary.cases.events += CaseEvent.objects.filter(case__in=disputes).count()
+        summary.cases.parties += sum(c.parties.count() for c in disputes)
         # The demo's alerts come from its cases, through the same detectors as the worker's.
         from fengqiao.alerts.detectors import catch_up
 

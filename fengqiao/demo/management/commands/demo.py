@@ -61,6 +61,11 @@ class Command(BaseCommand):
                 f"风险防范：重点场所 {p.places} 个，排查计划 {p.plans} 个（任务 {p.tasks} 项），"
                 f"隐患 {p.hazards} 项，平安志愿者 {p.volunteers} 名。"
             )
+        if summary.disputes:
+            self.stdout.write(
+                f"多元化解演示纠纷 {summary.disputes} 件（各阶段各一）：调解员 xuelin_tiaojie，"
+                "人民法庭 fating_faguan。"
+            )
         self.stdout.write(f"演示账号（密码均为 {password}）：")
         for login in summary.logins:
             self.stdout.write(f"  {login.username:<20} {login.full_name:<6} {login.description}")
