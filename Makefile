@@ -39,7 +39,7 @@ messages: $(VENV)/.dev
 	  -l en --no-location --ignore '*/tests/*' --ignore 'demo/data/*'
 	cd fengqiao && DJANGO_SETTINGS_MODULE=fengqiao.settings_test ../$(PY) ../manage.py compilemessages -l en
 
-bench: bench-locator bench-sweep bench-pages
+bench: bench-locator bench-sweep bench-pages bench-dedup bench-hotissues
 
 ## make bench-locator: 1,000,000 points among 2,000 grids, vectorised locator vs the plain loop
 bench-locator: $(VENV)/.runtime
@@ -52,6 +52,16 @@ bench-sweep: $(VENV)/.runtime
 ## make bench-pages: workbench pages with 100,000 cases on SQLite and PostgreSQL
 bench-pages: $(VENV)/.runtime
 	$(PY) bench/pages.py
+
+.PHONY: bench-dedup bench-hotissues
+
+## make bench-dedup: duplicates among 1,000,000 synthetic reports (precision, recall, query p95, memory)
+bench-dedup: $(VENV)/.runtime
+	$(PY) bench/dedup.py
+
+## make bench-hotissues: hot issues of the Teddy Cup 附件3 messages against a competing team's top 5
+bench-hotissues: $(VENV)/.runtime
+	$(PY) bench/hotissues.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -180,13 +180,19 @@ class DuplicateIndex:
     def band_keys(self, sig: U16) -> U64:
         """The ``bands`` 64-bit band keys of each signature row (shape: rows × bands)."""
         cfg = self.config
-        parts = sig.reshape(len(sig), cfg.bands, cfg.rows).astype(np.uint64)
-        keys = np.zeros((len(sig), cfg.bands), dtype=np.uint64)
-        for r in range(cfg.rows):
-            keys = (keys << np.uint64(16)) | parts[:, :, r]
+        sig = np.ascontiguousarray(sig)
+        if cfg.rows == 4:
+            # Four uint16 values side by side are one uint64: read them in place.
+            keys = sig.view(np.uint64).reshape(len(sig), cfg.bands).copy()
+        else:
+            keys = np.zeros((len(sig), cfg.bands), dtype=np.uint64)
+            for r in range(cfg.rows):
+                keys <<= np.uint64(16)
+                keys |= sig[:, r :: cfg.rows].astype(np.uint64)
         with np.errstate(over="ignore"):
             bands = np.arange(cfg.bands, dtype=np.uint64) * _BAND_MIX
-        return keys ^ bands[None, :]
+        keys ^= bands[None, :]
+        return keys
 
     def add(self, report: Report) -> bool:
         """Index one report; False (and nothing indexed) if its text has nothing comparable."""

@@ -36,7 +36,7 @@ _DATE = re.compile(
     r"|\d{1,2}[:：]\d{2}(?:[:：]\d{2})?"
     r"|\d{1,2}\s*点(?:\s*\d{1,2}\s*分)?"
 )
-_PHONE_WORDS = re.compile(r"(?:联系)?(?:电话|手机|手机号|联系方式)[:：]?")
+_PHONE_WORDS = re.compile(r"(?:联系)?(?:电话|手机号码|手机号|手机|座机|联系方式)[:：]?")
 # Python's \W is "not a letter, digit or underscore" in any script, so CJK characters stay.
 _NOT_WORD = re.compile(r"[\W_]+")
 
