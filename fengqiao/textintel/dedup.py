@@ -393,65 +393,71 @@ class DuplicateIndex:
     # -- batch ------------------------------------------------------------------------------
 
     def pairs(self) -> Iterator[DuplicatePair]:
-        """Every pair of live indexed reports that passes the text, place and time tests."""
+        """Every pair of live indexed reports that passes the text, place and time tests.
+
+        Candidate pairs are checked pass by pass as :func:`_bucket_pairs` walks the band table,
+        so memory holds only the pairs that pass, not every candidate.
+        """
         self.merge()
         cfg = self.config
         times = self._t[self._rows]
-        cand = _bucket_pairs(self._keys, times, cfg.window_s, cfg.max_bucket)
+        kept = []
+        for first, second in _bucket_pairs(self._keys, times, cfg.window_s, cfg.max_bucket):
+            for s in range(0, len(first), 500_000):
+                a = self._rows[first[s : s + 500_000]].astype(np.int64)
+                b = self._rows[second[s : s + 500_000]].astype(np.int64)
+                ok = self._alive[a] & self._alive[b] & ~(self._distances(a, b) > cfg.radius_m)
+                a, b = a[ok], b[ok]
+                ok = (self._sig[a] == self._sig[b]).mean(axis=1) >= cfg.threshold
+                kept.append(np.stack([np.minimum(a, b)[ok], np.maximum(a, b)[ok]], axis=1))
         del times
-        cand = self._rows[cand].astype(np.int64)
-        # The same two reports may share several bands: keep each unordered pair once.
-        n = np.int64(max(len(self._ids), 1))
-        code = np.unique(
-            np.minimum(cand[:, 0], cand[:, 1]) * n + np.maximum(cand[:, 0], cand[:, 1])
+        if not kept:
+            return
+        # The same two reports may share several bands: keep each pair once.
+        found = np.unique(np.concatenate(kept), axis=0)
+        a, b = found[:, 0], found[:, 1]
+        sims = (self._sig[a] == self._sig[b]).mean(axis=1)
+        dist, gap = self._distances(a, b), np.abs(self._t[b] - self._t[a])
+        for i in range(len(found)):
+            d, g = float(dist[i]), float(gap[i])
+            yield DuplicatePair(
+                self._ids[int(a[i])],
+                self._ids[int(b[i])],
+                round(float(sims[i]), 3),
+                None if math.isnan(d) else d,
+                None if math.isnan(g) else g,
+            )
+
+    def _distances(
+        self, a: npt.NDArray[np.int64], b: npt.NDArray[np.int64]
+    ) -> npt.NDArray[np.float64]:
+        x = np.radians(self._lon[b] - self._lon[a]) * np.cos(np.radians(self._lat[a]))
+        return np.asarray(
+            EARTH_RADIUS_M * np.hypot(x, np.radians(self._lat[b] - self._lat[a])), dtype=np.float64
         )
-        del cand
-        for first in range(0, len(code), 200_000):
-            a, b = np.divmod(code[first : first + 200_000], n)
-            live = self._alive[a] & self._alive[b]
-            a, b = a[live], b[live]
-            sims = (self._sig[a] == self._sig[b]).mean(axis=1)
-            x = np.radians(self._lon[b] - self._lon[a]) * np.cos(np.radians(self._lat[a]))
-            dist = EARTH_RADIUS_M * np.hypot(x, np.radians(self._lat[b] - self._lat[a]))
-            gap = np.abs(self._t[b] - self._t[a])
-            ok = (sims >= cfg.threshold) & ~(dist > cfg.radius_m) & ~(gap > cfg.window_s)
-            for i in np.flatnonzero(ok).tolist():
-                d, g = float(dist[i]), float(gap[i])
-                yield DuplicatePair(
-                    self._ids[int(a[i])],
-                    self._ids[int(b[i])],
-                    round(float(sims[i]), 3),
-                    None if math.isnan(d) else d,
-                    None if math.isnan(g) else g,
-                )
 
 
 def _bucket_pairs(
     keys: U64, times: npt.NDArray[np.float64], window_s: float, max_offset: int
-) -> npt.NDArray[np.int64]:
+) -> Iterator[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]]:
     """Pairs of positions in the band table that share a key and are within the time window.
 
-    ``keys`` are sorted, and ``times`` ascending within a key (unknown times last). A position
-    is paired with the next ones in its bucket until the window is passed, so a large bucket of
-    boilerplate costs pairs only among reports close in time; at most ``max_offset`` onwards.
-    Positions, not reports: the caller maps them through its row table and drops the repeats
-    of a pair found in several bands.
+    ``keys`` are sorted, and ``times`` ascending within a key (unknown times last). Pass *d*
+    yields the pairs ``(i, i + d)``; a position drops out once the next one in its bucket is
+    beyond the window (a later one is never closer), so a large bucket of boilerplate costs
+    pairs only among reports close in time, and at most ``max_offset`` passes are made.
+    Positions, not reports: the caller maps them through its row table.
     """
-    found = []
-    active = np.arange(len(keys) - 1, dtype=np.int64)
+    active = np.flatnonzero(keys[1:] == keys[:-1])
     for d in range(1, max_offset + 1):
-        active = active[active + d < len(keys)]
-        ok = keys[active] == keys[active + d]
-        active = active[ok]
+        if d > 1:
+            active = active[active + d < len(keys)]
+            active = active[keys[active] == keys[active + d]]
         gap = times[active + d] - times[active]
-        # Unknown times (NaN) pass; a later position of the same bucket is never closer in time.
-        active = active[~(gap > window_s)]
+        active = active[~(gap > window_s)]  # unknown times (NaN) pass
         if len(active) == 0:
-            break
-        found.append(np.stack([active, active + d], axis=1))
-    if not found:
-        return np.empty((0, 2), dtype=np.int64)
-    return np.concatenate(found)
+            return
+        yield active, active + d
 
 
 def find_duplicate_pairs(
