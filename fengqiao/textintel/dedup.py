@@ -216,10 +216,11 @@ class DuplicateIndex:
         return added
 
     def _add_batch(self, reports: Sequence[Report]) -> int:
-        texts, kept = [], []
+        texts, kept, seen = [], [], set()
         for report in reports:
-            if report.id in self._pos:
+            if report.id in self._pos or report.id in seen:
                 raise ValueError(f"report {report.id!r} is already indexed")
+            seen.add(report.id)
             text = normalise(report.text, max_chars=self.config.max_chars)
             if text:
                 texts.append(text)

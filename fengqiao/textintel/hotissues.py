@@ -27,6 +27,7 @@ Needs scikit-learn and SciPy; no Django.
 from __future__ import annotations
 
 import csv
+import io
 import math
 import re
 from collections import Counter
@@ -254,7 +255,11 @@ def find_hot_issues(
     top: int | None = 10,
     config: HotIssueConfig | None = None,
 ) -> list[HotIssue]:
-    """Hot issues among the messages (those made at or after ``since``), hottest first."""
+    """Hot issues among the messages, hottest first (at most ``top``; all if None).
+
+    With ``since``, only messages made at or after it count (messages without a time are left
+    out). Cost: see the module docstring; naming scans all titles once per returned issue.
+    """
     config = config or HotIssueConfig()
     chosen = [m for m in messages if since is None or (m.t is not None and m.t >= since)]
     groups = group_messages(chosen, config)
@@ -315,7 +320,7 @@ def load_messages_csv(path: str | Path) -> list[Message]:
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         raise InputError(f"{path}: line {line} is not UTF-8 (save the file as UTF-8)") from None
-    reader = csv.DictReader(text.splitlines(keepends=True))
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     if not reader.fieldnames:
         raise InputError(f"{path}: the file is empty (no header row)")
     missing = [c for c in ("message_id", "title", "created_at") if c not in reader.fieldnames]

@@ -112,6 +112,8 @@ def test_an_id_cannot_be_added_twice():
     index = index_with(Report(1, NOISE))
     with pytest.raises(ValueError, match="already indexed"):
         index.add(Report(1, WAGES))
+    with pytest.raises(ValueError, match="report 2 is already indexed"):
+        index.add_many([Report(2, WAGES), Report(2, LEAK)])
 
 
 def test_empty_texts_are_not_indexed_and_find_nothing():
