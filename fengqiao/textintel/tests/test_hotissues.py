@@ -85,6 +85,17 @@ def test_spread_in_time_adds_heat():
     assert spread.first == T0 and spread.last == T0 + timedelta(days=90)
 
 
+def test_spread_in_place_counts_500_m_cells_when_messages_have_points():
+    def at(i: int, lon: float) -> Message:
+        m = parking(i, f"r{i}")
+        return Message(m.id, m.title, m.detail, m.reporter, m.t, m.likes, lon, 27.9)
+
+    together = find_hot_issues([at(i, 113.2 + 0.0001 * i) for i in range(4)])[0]
+    apart = find_hot_issues([at(i, 113.2 + 0.02 * i) for i in range(4)])[0]
+    assert together.places == 1 and apart.places == 4
+    assert apart.heat > together.heat
+
+
 def test_an_issue_is_named_by_its_place_and_key_terms():
     issue = find_hot_issues([parking(i, f"r{i}") for i in range(4)])[0]
     assert issue.place == "A市伊景园滨河苑"
