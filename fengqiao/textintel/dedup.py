@@ -457,8 +457,33 @@ def _bucket_pairs(
         gap = times[active + d] - times[active]
         active = active[~(gap > window_s)]  # unknown times (NaN) pass
         if len(active) == 0:
-            return
+            break
         yield active, active + d
+    yield from _untimed_pairs(keys, times, max_offset)
+
+
+def _untimed_pairs(
+    keys: U64, times: npt.NDArray[np.float64], max_offset: int
+) -> Iterator[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]]:
+    """Pairs of a report without a time and the timed reports of its bucket.
+
+    They sit at the end of the bucket, so the walk in time order can stop before reaching them;
+    an unknown time passes the window test, so pair them here with the (at most
+    ``max_offset``) timed reports just before them.
+    """
+    unknown = np.flatnonzero(np.isnan(times))
+    if len(unknown) == 0 or len(unknown) == len(times):
+        return
+    bucket_start = np.searchsorted(keys, keys[unknown], side="left")
+    first_unknown = unknown[np.searchsorted(unknown, bucket_start)]
+    low = np.maximum(bucket_start, first_unknown - max_offset)
+    counts = first_unknown - low
+    if counts.sum() == 0:
+        return
+    second = np.repeat(unknown, counts)
+    starts = np.cumsum(counts) - counts
+    first = np.repeat(low, counts) + np.arange(counts.sum()) - np.repeat(starts, counts)
+    yield first.astype(np.int64), second.astype(np.int64)
 
 
 def find_duplicate_pairs(

@@ -179,3 +179,17 @@ def test_nonsense_settings_are_refused(option, value):
 def test_a_three_row_band_layout_works_too():
     index = index_with(Report(1, NOISE), Report(2, WAGES), bands=40, rows=3)
     assert [c.id for c in index.query(NOISE_RETOLD)] == [1]
+
+
+def test_batch_pairing_compares_reports_without_time_with_every_timed_one():
+    timed = [Report(i, NOISE, LON, LAT, T0 + timedelta(days=40 * i)) for i in range(3)]
+    untimed = [Report("x", NOISE_RETOLD, LON, LAT), Report("y", NOISE)]
+    found = {frozenset((p.first, p.second)) for p in find_duplicate_pairs([*timed, *untimed])}
+    assert found == {frozenset(p) for p in [(0, "x"), (1, "x"), (2, "x"), (0, "y"), (1, "y"),
+                                             (2, "y"), ("x", "y")]}  # fmt: skip
+
+
+def test_batch_pairing_of_text_only_reports():
+    reports = [Report(1, NOISE), Report(2, WAGES), Report(3, NOISE_RETOLD), Report(4, LEAK)]
+    (pair,) = find_duplicate_pairs(reports)
+    assert (pair.first, pair.second, pair.distance_m, pair.seconds_apart) == (1, 3, None, None)
