@@ -94,6 +94,8 @@ class Candidate:
 
 @dataclass(frozen=True)
 class DuplicatePair:
+    """Two reports of a batch that are probably the same matter (``first`` added before)."""
+
     first: Hashable
     second: Hashable
     similarity: float

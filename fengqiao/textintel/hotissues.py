@@ -86,6 +86,8 @@ class Message:
 
 @dataclass(frozen=True)
 class HeatWeights:
+    """Weights of the heat score's terms (see the module docstring); reporters weigh 1."""
+
     repeat: float = 0.25
     likes: float = 2.0
     weeks: float = 1.0
@@ -94,6 +96,9 @@ class HeatWeights:
 
 @dataclass(frozen=True)
 class HotIssueConfig:
+    """Grouping settings: the cosine ``threshold`` for a link, the smallest issue, and how the
+    text of a message is made (title ``title_weight`` times, then ``detail_chars`` of detail)."""
+
     threshold: float = 0.3
     min_messages: int = 2
     title_weight: int = 2
@@ -109,6 +114,12 @@ class HotIssueConfig:
 
 @dataclass(frozen=True)
 class HotIssue:
+    """A group of messages about one matter, with its heat and what it is made of.
+
+    ``name`` is the place followed by the first two key terms; ``members`` are the message ids;
+    ``places`` is distinct 500 m cells, or districts named when messages have no points.
+    """
+
     name: str
     place: str
     terms: tuple[str, ...]
