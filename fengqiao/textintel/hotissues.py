@@ -149,8 +149,13 @@ def _vectors(messages: Sequence[Message], config: HotIssueConfig) -> csr_matrix:
         return csr_matrix((len(docs), 1))
 
 
-def _linked(x: csr_matrix, threshold: float, block: int = 2_000) -> csr_matrix:
-    """Adjacency of pairs with cosine ≥ threshold, one block of rows at a time."""
+def _linked(x: csr_matrix, threshold: float, budget: int = 20_000_000) -> csr_matrix:
+    """Adjacency of pairs with cosine ≥ threshold, one block of rows at a time.
+
+    A block's products are nearly dense (common bigrams link most messages a little), so a
+    block has at most about ``budget`` of them (about 240 MB) before thresholding.
+    """
+    block = max(64, budget // max(x.shape[0], 1))
     parts = []
     for first in range(0, x.shape[0], block):
         sims = csr_matrix(x[first : first + block] @ x.T)
