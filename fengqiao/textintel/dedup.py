@@ -36,6 +36,7 @@ from fengqiao.textintel.normalise import MAX_CHARS, normalise
 EARTH_RADIUS_M = 6_371_000.0
 _BAND_MIX = np.uint64(0x9E3779B97F4A7C15)
 _DAY = 86_400.0
+_FENCE = 128  # keys per block of the band table's fence index
 
 
 @dataclass(frozen=True)
@@ -166,6 +167,7 @@ class DuplicateIndex:
         self._alive = np.empty(0, dtype=bool)
         self._keys: U64 = np.empty(0, dtype=np.uint64)  # sorted band keys of merged reports
         self._rows = np.empty(0, dtype=np.int32)  # report position of each key
+        self._fences: U64 = np.empty(0, dtype=np.uint64)  # every _FENCE-th key
         self._merged = 0  # reports [0, _merged) are in the sorted table
         self._pending: dict[int, list[int]] = {}  # band key → reports not yet merged
         self._pending_upto = 0  # reports [_merged, _pending_upto) are in _pending
@@ -284,6 +286,7 @@ class DuplicateIndex:
         # By key, then by time within a key (unknown last): batch pairing walks the window.
         order = np.lexsort((self._t[rows], keys))
         self._keys, self._rows = keys[order], rows[order]
+        self._fences = self._keys[::_FENCE].copy()
         self._merged = self._pending_upto = n
         self._pending = {}
 
@@ -312,17 +315,40 @@ class DuplicateIndex:
                     self._pending.setdefault(key, []).append(i)
             self._pending_upto = n
 
+    def _find(self, keys: U64) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Start and end in the band table of each key's run (equal when absent).
+
+        Two levels, because a binary search of a table of tens of millions of keys is a chain
+        of cache misses: the fence table (every ``_FENCE``-th key, a few hundred kilobytes)
+        gives the block where a run starts, and one vectorised comparison over that block finds
+        it. Runs that reach the end of the block (large buckets) fall back to a binary search.
+        """
+        table, n = self._keys, len(self._keys)
+        if n == 0:
+            empty = np.zeros(len(keys), dtype=np.int64)
+            return empty, empty
+        block = np.searchsorted(self._fences, keys, side="left") - 1
+        start = np.maximum(block, 0) * _FENCE
+        # The run of a key starts in [start, start + _FENCE]: fences[block] < key <= next fence.
+        window = start[:, None] + np.arange(_FENCE + 1)
+        inside = window < n
+        equal = (table[np.minimum(window, n - 1)] == keys[:, None]) & inside
+        found = equal.any(axis=1)
+        lo = np.where(found, start + equal.argmax(axis=1), start)
+        hi = lo + found * equal.sum(axis=1)
+        long = np.flatnonzero(found & equal[:, -1])  # the run may go on past the window
+        if len(long):
+            hi[long] = np.searchsorted(table, keys[long], side="right")
+        return lo, hi
+
     def _candidates(self, keys: U64) -> npt.NDArray[np.int64]:
         self._catch_up()
         cap = self.config.max_bucket
-        lo = np.searchsorted(self._keys, keys, side="left")
-        hi = np.searchsorted(self._keys, keys, side="right")
-        parts = [
-            self._rows[a:b]
-            for a, b in zip(lo.tolist(), hi.tolist(), strict=True)
-            if 0 < b - a <= cap
-        ]
-        for key in keys.tolist():
+        lo, hi = self._find(keys)
+        sizes = hi - lo
+        hit = np.flatnonzero((sizes > 0) & (sizes <= cap))
+        parts = [self._rows[lo[i] : hi[i]] for i in hit.tolist()]
+        for key in keys.tolist() if self._pending else ():
             found = self._pending.get(key)
             if found and len(found) <= cap:
                 parts.append(np.asarray(found, dtype=np.int32))
@@ -375,11 +401,8 @@ class DuplicateIndex:
         gap = np.abs(self._t[pos] - t)
         ok = ~(dist > cfg.radius_m) & ~(gap > cfg.window_s)  # NaN (unknown) passes
         pos, sims, dist, gap = pos[ok], sims[ok], dist[ok], gap[ok]
-        score = (
-            sims
-            - 0.1 * np.nan_to_num(dist / cfg.radius_m)
-            - 0.1 * np.nan_to_num(gap / cfg.window_s)
-        )
+        # An unknown distance or time costs nothing (NaN → 0).
+        score = sims - 0.1 * np.fmax(dist / cfg.radius_m, 0) - 0.1 * np.fmax(gap / cfg.window_s, 0)
         order = np.argsort(-score, kind="stable")[:limit]
         out = []
         for i in order.tolist():

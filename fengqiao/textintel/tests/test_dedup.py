@@ -1,7 +1,9 @@
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
 import pytest
 
+from fengqiao.textintel import dedup
 from fengqiao.textintel.dedup import (
     DedupConfig,
     DuplicateIndex,
@@ -193,3 +195,22 @@ def test_batch_pairing_of_text_only_reports():
     reports = [Report(1, NOISE), Report(2, WAGES), Report(3, NOISE_RETOLD), Report(4, LEAK)]
     (pair,) = find_duplicate_pairs(reports)
     assert (pair.first, pair.second, pair.distance_m, pair.seconds_apart) == (1, 3, None, None)
+
+
+def test_the_two_level_band_table_search_agrees_with_a_binary_search():
+    rng = np.random.default_rng(0)
+    index = DuplicateIndex()
+    for trial in range(100):
+        drawn = np.sort(rng.integers(0, int(rng.integers(1, 400)), int(rng.integers(0, 3000))))
+        if len(drawn) and trial % 3 == 0:  # a run much longer than a fence block
+            drawn = np.sort(np.concatenate([drawn, np.full(500, drawn[len(drawn) // 2])]))
+        keys = drawn.astype(np.uint64)
+        index._keys, index._fences = keys, keys[:: dedup._FENCE].copy()
+        wanted = rng.integers(0, 420, 64).astype(np.uint64)
+        if len(keys):
+            wanted[:3] = keys[0], keys[-1], keys[len(keys) // 2]
+        lo, hi = index._find(wanted)
+        left = np.searchsorted(keys, wanted, side="left")
+        right = np.searchsorted(keys, wanted, side="right")
+        assert ((hi - lo) == (right - left)).all()
+        assert (lo[right > left] == left[right > left]).all()
