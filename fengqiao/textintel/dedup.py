@@ -368,8 +368,9 @@ class DuplicateIndex:
     ) -> list[Candidate]:
         """Indexed reports that are probably the same matter as this text, best first.
 
-        Cost: one signature (shingles × hashes multiply-adds), ``2 × bands`` binary searches and
-        a comparison of each candidate's signature; no pass over the whole index.
+        Cost: one signature (shingles × hashes multiply-adds), a look-up of ``bands`` keys in
+        the band table (see :meth:`_find`) and a comparison of each candidate's signature; no
+        pass over the whole index.
         """
         normal = normalise(text, max_chars=self.config.max_chars)
         if not normal:
