@@ -267,6 +267,7 @@ class DuplicateIndex:
             self._alive,
             self._keys,
             self._rows,
+            self._fences,
         ]
         return sum(a.nbytes for a in arrays)
 
