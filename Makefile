@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8000
 
-.PHONY: demo test lint typecheck messages bench bench-locator bench-sweep bench-pages clean
+.PHONY: demo test lint typecheck messages fuzz bench bench-locator bench-sweep bench-pages bench-surges bench-api bench-textintel clean
 
 $(VENV)/.runtime: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,13 +33,20 @@ lint: $(VENV)/.dev
 typecheck: $(VENV)/.dev
 	$(VENV)/bin/mypy fengqiao bench
 
+## make fuzz: a long Schemathesis run against the API (FUZZ_EXAMPLES per operation, FUZZ_SEED)
+FUZZ_EXAMPLES ?= 500
+FUZZ_SEED ?= $(shell date +%s)
+fuzz: $(VENV)/.dev
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_SEED=$(FUZZ_SEED) $(VENV)/bin/pytest -p no:cacheprovider \
+	  -q fengqiao/api/tests/test_fuzz.py --hypothesis-seed=$(FUZZ_SEED)
+
 ## make messages: refresh the English catalogue after changing UI text (needs GNU gettext)
 messages: $(VENV)/.dev
 	cd fengqiao && DJANGO_SETTINGS_MODULE=fengqiao.settings_test ../$(PY) ../manage.py makemessages \
 	  -l en --no-location --ignore '*/tests/*' --ignore 'demo/data/*'
 	cd fengqiao && DJANGO_SETTINGS_MODULE=fengqiao.settings_test ../$(PY) ../manage.py compilemessages -l en
 
-bench: bench-locator bench-sweep bench-pages bench-dedup bench-hotissues
+bench: bench-locator bench-sweep bench-pages bench-surges bench-api bench-textintel bench-dedup bench-hotissues
 
 ## make bench-locator: 1,000,000 points among 2,000 grids, vectorised locator vs the plain loop
 bench-locator: $(VENV)/.runtime
@@ -52,6 +59,19 @@ bench-sweep: $(VENV)/.runtime
 ## make bench-pages: workbench pages with 100,000 cases on SQLite and PostgreSQL
 bench-pages: $(VENV)/.runtime
 	$(PY) bench/pages.py
+
+## make bench-surges: surge methods on simulated series with injected outbreaks (detection, false alarms)
+bench-surges: $(VENV)/.runtime
+	$(PY) bench/surges.py
+
+## make bench-api: the REST API under gunicorn (create, read) against a bare insert view, SQLite and PostgreSQL
+bench-api: $(VENV)/.runtime
+	$(PY) bench/api.py
+
+## make bench-textintel: category suggestion vs the TF-IDF + SVM baseline, reply quality vs annotations
+bench-textintel: $(VENV)/.runtime
+	$(PY) bench/textintel_classifier.py
+	$(PY) bench/textintel_replies.py
 
 .PHONY: bench-dedup bench-hotissues
 

@@ -108,13 +108,10 @@ def machine() -> dict[str, str]:
     }
 
 
-def run_child(
-    db: str, url: str, workdir: str, child_args: list[str], *, script: str, host: str
-) -> dict[str, Any]:
-    """Run ``script --child --db=<db> <child_args> --result-file=...`` against ``url`` with the
-    production settings; its result, or the reason it failed. Shared by bench/pages.py."""
-    result_file = os.path.join(workdir, "result.json")
-    env = dict(
+def child_env(url: str, workdir: str, host: str) -> dict[str, str]:
+    """The environment of a process running the production settings on ``url``: a fresh
+    SECRET_KEY, DEBUG off, ``host`` allowed. Shared by bench/pages.py and bench/api.py."""
+    return dict(
         os.environ,
         DJANGO_SETTINGS_MODULE="fengqiao.settings",
         SECRET_KEY=secrets.token_urlsafe(48),
@@ -124,6 +121,15 @@ def run_child(
         LOG_LEVEL="WARNING",
         DEBUG="0",  # DEBUG would keep every query in memory
     )
+
+
+def run_child(
+    db: str, url: str, workdir: str, child_args: list[str], *, script: str, host: str
+) -> dict[str, Any]:
+    """Run ``script --child --db=<db> <child_args> --result-file=...`` against ``url`` with the
+    production settings; its result, or the reason it failed. Shared by bench/pages.py."""
+    result_file = os.path.join(workdir, "result.json")
+    env = child_env(url, workdir, host)
     command = [
         sys.executable,
         os.path.abspath(script),

@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "fengqiao.demo",
     "fengqiao.api",
     "fengqiao.open311",
+    "fengqiao.mediation",
     "fengqiao.textintel",
     "fengqiao.alerts",
 ]
@@ -220,6 +221,10 @@ SPECTACULAR_SETTINGS = {
         "UnitKindEnum": "fengqiao.accounts.models.UnitKind",
         "StatusEnum": "fengqiao.cases.choices.Status",
         "TierEnum": "fengqiao.accounts.models.Tier",
+        "RiskLevelEnum": "fengqiao.mediation.choices.RiskLevel",
+        "AlertLevelEnum": "fengqiao.alerts.models.Level",
+        "AlertStatusEnum": "fengqiao.alerts.models.AlertStatus",
+        "RegionLevelEnum": "fengqiao.regions.models.Level",
     },
 }
 

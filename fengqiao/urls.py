@@ -11,6 +11,8 @@ admin.site.site_header = _("枫桥 · 基层社会治理平台 管理")
 admin.site.site_title = _("枫桥管理")
 admin.site.index_title = _("系统配置")
 
+handler404 = "fengqiao.core.views.page_not_found"
+
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
@@ -18,7 +20,9 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("regions/", include("fengqiao.regions.urls")),
     path("cases/", include("fengqiao.cases.urls")),
+    path("mediation/", include("fengqiao.mediation.urls")),
     path("grid/", include("fengqiao.fieldwork.urls")),
+    path("alerts/", include("fengqiao.alerts.urls")),
     path("r/", include("fengqiao.portal.urls")),
     path("api/v1/", include("fengqiao.api.urls")),
     path("open311/v2/", include("fengqiao.open311.urls")),

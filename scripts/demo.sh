@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT="${PORT:-8000}"
 case "$PORT" in ''|*[!0-9]*) echo "PORT must be a number, got '$PORT'" >&2; exit 2;; esac
+bash scripts/ensure_fonts.sh
 mkdir -p var
 [ -s var/demo-secret-key ] || .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(50))' > var/demo-secret-key
 export SECRET_KEY="$(cat var/demo-secret-key)"

@@ -20,6 +20,7 @@ step "manage.py check";            $BIN/python manage.py check --fail-level WARN
 step "makemigrations --check";     $BIN/python manage.py makemigrations --check --dry-run || fail "missing migrations"
 
 step "Chromium for the browser tests"; bash scripts/ensure_chromium.sh
+step "Chinese font for the mediation documents"; bash scripts/ensure_fonts.sh || fail "Chinese font (see above)"
 
 results=()
 step "tests on SQLite"

@@ -94,6 +94,22 @@ TERRITORIAL_ROLES = frozenset(
 )
 
 
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def held_by(self, user: User | None) -> MembershipQuerySet:
+        """The roles ``user`` holds *for this request*: all of them for a person, and only those
+        in the token's unit when an API token acts for the user (``acting_unit_id``, set by
+        ``api.authentication``). Every permission and scope decision starts here."""
+        memberships = self.filter(user=user)
+        acting_unit_id = getattr(user, ACTING_UNIT_ATTRIBUTE, None)
+        if acting_unit_id is not None:
+            memberships = memberships.filter(unit_id=acting_unit_id)
+        return memberships
+
+
+# The transient attribute on a User instance that narrows it to one unit for one request.
+ACTING_UNIT_ATTRIBUTE = "acting_unit_id"
+
+
 class Membership(models.Model):
     """A role a user holds in a unit; ``region`` narrows it (a grid worker's own grid)."""
 
@@ -112,6 +128,8 @@ class Membership(models.Model):
         blank=True,
         help_text=_("留空则为单位的整个管辖区域；网格员填其网格。"),
     )
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("岗位")

@@ -63,8 +63,10 @@ def scope_for(user: User | object) -> Scope:
         return Scope(everything=False, region_paths=(), unit_ids=frozenset())
     if user.is_superuser:
         return Scope(everything=True, region_paths=(), unit_ids=frozenset())
-    memberships = Membership.objects.filter(user=user, unit__is_active=True).select_related(
-        "unit__jurisdiction", "region"
+    memberships = (
+        Membership.objects.held_by(user)
+        .filter(unit__is_active=True)
+        .select_related("unit__jurisdiction", "region")
     )
     paths: set[str] = set()
     unit_ids: set[int] = set()

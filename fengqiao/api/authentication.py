@@ -12,6 +12,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 
+from fengqiao.accounts.models import ACTING_UNIT_ATTRIBUTE
 from fengqiao.api.models import ApiToken, hash_key
 
 # last_used_at is for operators ("is this token still in use?"): a minute's precision is
@@ -36,6 +37,14 @@ def token_for_key(key: str) -> ApiToken | None:
     return token
 
 
+def acting_user(token: ApiToken) -> Any:
+    """The token's user, narrowed to the token's unit: a service account that also holds a
+    role elsewhere acts, through this token, only with its role(s) in the token's unit."""
+    user = token.user
+    setattr(user, ACTING_UNIT_ATTRIBUTE, token.unit_id)
+    return user
+
+
 class TokenAuthentication(BaseAuthentication):
     keyword = "Token"
 
@@ -52,7 +61,7 @@ class TokenAuthentication(BaseAuthentication):
         token = token_for_key(key)
         if token is None:
             raise AuthenticationFailed(_("令牌无效或已撤销。"))
-        return token.user, token
+        return acting_user(token), token
 
     def authenticate_header(self, request: Request) -> str:
         return self.keyword

@@ -15,6 +15,8 @@ not_found               404     no such thing, or out of the caller's scope
 method_not_allowed      405     wrong HTTP method
 not_allowed             409     the action does not apply in the case's current status
 idempotency_in_progress 409     the first request with this Idempotency-Key still runs
+payload_too_large       413     a body over the size limit (DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB
+                                of JSON; attachments have their own 10 MB limit)
 unsupported_media_type  415     a body that is not JSON (or multipart for attachments)
 idempotency_mismatch    422     the Idempotency-Key was used for a different request
 throttled               429     over the rate limit; see the Retry-After header
@@ -25,6 +27,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
@@ -81,6 +85,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     """DRF's handler (statuses, WWW-Authenticate, Retry-After), then our body format."""
     if isinstance(exc, CaseError):
         exc = from_case_error(exc)
+    elif isinstance(exc, (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)):
+        # Django raises these while reading the body; left alone they become its plain HTML 400.
+        exc = ApiError(
+            status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+            "payload_too_large",
+            _("请求数据过大：JSON 请求体不得超过 %(mb).1f MB。")
+            % {"mb": settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024},
+        )
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -48,7 +48,7 @@ class CaseSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     )
     current_unit_name = serializers.CharField(source="current_unit.name")
     merged_into: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="number", read_only=True
+        slug_field="number", read_only=True, allow_null=True
     )
     reporter_name = serializers.SerializerMethodField()
     reporter_phone = serializers.SerializerMethodField()
@@ -112,13 +112,13 @@ class CaseDetailSerializer(CaseSerializer):
 class EventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     action_display = serializers.CharField(source="get_action_display")
     actor_unit: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="code", read_only=True
+        slug_field="code", read_only=True, allow_null=True
     )
     from_unit: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="code", read_only=True
+        slug_field="code", read_only=True, allow_null=True
     )
     to_unit: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="code", read_only=True
+        slug_field="code", read_only=True, allow_null=True
     )
 
     class Meta:
@@ -149,7 +149,7 @@ class AttachmentSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
 
 class CategorySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     parent: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="code", read_only=True
+        slug_field="code", read_only=True, allow_null=True
     )  # type: ignore[assignment]
 
     class Meta:
@@ -160,7 +160,7 @@ class CategorySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
 class RegionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     parent: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="code", read_only=True
+        slug_field="code", read_only=True, allow_null=True
     )  # type: ignore[assignment]
 
     class Meta:
@@ -180,7 +180,7 @@ class UnitSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         slug_field="code", read_only=True
     )
     parent: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="code", read_only=True
+        slug_field="code", read_only=True, allow_null=True
     )  # type: ignore[assignment]
 
     class Meta:

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from fengqiao.api import views
@@ -32,6 +32,8 @@ urlpatterns = [
     path("regions/", views.RegionListView.as_view(), name="regions"),
     path("regions/<str:code>/", views.RegionDetailView.as_view(), name="region-detail"),
     path("units/", views.UnitListView.as_view(), name="units"),
+    path("mediation/", include("fengqiao.mediation.api_urls")),
+    path("alerts/", include("fengqiao.alerts.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", views.docs, name="docs"),
 ]

@@ -21,7 +21,6 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -34,6 +33,7 @@ from fengqiao.api import idempotency
 from fengqiao.api import serializers as s
 from fengqiao.api.actions import ACTIONS, ApiAction
 from fengqiao.api.errors import ApiError
+from fengqiao.api.pagination import PAGE_PARAMETERS, StrictPagination
 from fengqiao.cases import actions
 from fengqiao.cases.choices import Channel
 from fengqiao.cases.errors import InvalidInput
@@ -94,10 +94,8 @@ def available_actions(user: User, case: Case) -> list[str]:
     return [n for n in names if n != drop and n in ACTIONS]
 
 
-class CasePagination(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
+class CasePagination(StrictPagination):
+    """The case list's pages (see ``api.pagination``)."""
 
 
 PAGE = inline_serializer(
@@ -113,8 +111,7 @@ FILTER_PARAMETERS = [
     OpenApiParameter(name, OpenApiTypes.STR, many=name == "status", description=str(f.label))
     for name, f in CaseFilterSet.base_filters.items()
 ] + [
-    OpenApiParameter("page", OpenApiTypes.INT),
-    OpenApiParameter("page_size", OpenApiTypes.INT, description="最多 200"),
+    *PAGE_PARAMETERS,
 ]
 
 
@@ -335,6 +332,33 @@ class GeoJSONRenderer(JSONRenderer):
     format = "geojson"
 
 
+GEOJSON_FEATURE: dict[str, Any] = {
+    "type": "object",
+    "required": ["type", "properties", "geometry"],
+    "properties": {
+        "type": {"type": "string", "enum": ["Feature"]},
+        "properties": {"type": "object", "additionalProperties": True},
+        "geometry": {"type": "object", "nullable": True, "additionalProperties": True},
+    },
+}
+GEOJSON_COLLECTION: dict[str, Any] = {
+    "type": "object",
+    "required": ["type", "features"],
+    "properties": {
+        "type": {"type": "string", "enum": ["FeatureCollection"]},
+        "features": {"type": "array", "items": GEOJSON_FEATURE},
+    },
+}
+
+
+def check_format(request: Request) -> None:
+    """An empty ``?format=`` would quietly mean JSON; say so instead (other unknown formats
+    are refused by DRF's content negotiation with a 404)."""
+    fmt = request.query_params.get("format")
+    if fmt is not None and fmt not in ("json", "geojson"):
+        raise ApiError(400, "invalid_input", _("format 须为 json 或 geojson。"), {"format": [fmt]})
+
+
 def feature(region: Region) -> dict[str, Any]:
     properties = dict(s.RegionSerializer(region).data)
     return {"type": "Feature", "properties": properties, "geometry": region.boundary}
@@ -353,10 +377,16 @@ class RegionListView(APIView):
             OpenApiParameter("parent", OpenApiTypes.STR, description="上级区域代码"),
             OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "geojson"]),
         ],
-        responses={200: s.RegionSerializer(many=True), **errors(400, 401, 429)},
+        responses={
+            (200, "application/json"): s.RegionSerializer(many=True),
+            (200, "application/geo+json"): GEOJSON_COLLECTION,
+            # 404: an unknown ?format= (DRF's content negotiation).
+            **errors(400, 401, 404, 429),
+        },
         tags=["reference"],
     )
     def get(self, request: Request) -> Response:
+        check_format(request)
         regions = regions_visible_to(request.user).select_related("parent")
         level = request.query_params.get("level")
         if level is not None:
@@ -388,10 +418,15 @@ class RegionDetailView(APIView):
             OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.PATH),
             OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "geojson"]),
         ],
-        responses={200: s.RegionDetailSerializer, **READ_ERRORS},
+        responses={
+            (200, "application/json"): s.RegionDetailSerializer,
+            (200, "application/geo+json"): GEOJSON_FEATURE,
+            **errors(400, 401, 404, 429),
+        },
         tags=["reference"],
     )
     def get(self, request: Request, code: str) -> Response:
+        check_format(request)
         region = regions_visible_to(request.user).select_related("parent").filter(code=code).first()
         if region is None:
             raise Http404

@@ -97,3 +97,7 @@ class Action(models.TextChoices):
     DUE_SOON = "due_soon", _("即将到期")
     OVERDUE = "overdue", _("已超期")
     IMPORT = "import", _("导入")
+    # Dispute resolution (fengqiao.mediation); the sub-step is named in the entry's data["step"].
+    MEDIATE = "mediate", _("调解")
+    REFER = "refer", _("分流移送")
+    ASSESS_RISK = "assess_risk", _("激化风险评估")

@@ -29,7 +29,7 @@ def holds(user: User, unit: Unit | None, roles: Collection[str]) -> bool:
         return False
     if user.is_superuser:
         return True
-    return Membership.objects.filter(user=user, unit=unit, role__in=list(roles)).exists()
+    return Membership.objects.held_by(user).filter(unit=unit, role__in=list(roles)).exists()
 
 
 def require(user: User, unit: Unit | None, roles: Collection[str], what: str) -> Unit:
@@ -45,12 +45,15 @@ def require(user: User, unit: Unit | None, roles: Collection[str], what: str) ->
 def supervising_unit(user: User, case: Case) -> Unit | None:
     """A centre above the handling unit (or of its tier, for a non-centre unit), covering the
     case, where the user leads or operates."""
-    memberships = Membership.objects.filter(
-        user=user,
-        role__in=list(SUPERVISING_ROLES),
-        unit__kind=UnitKind.CENTRE,
-        unit__is_active=True,
-    ).select_related("unit__jurisdiction")
+    memberships = (
+        Membership.objects.held_by(user)
+        .filter(
+            role__in=list(SUPERVISING_ROLES),
+            unit__kind=UnitKind.CENTRE,
+            unit__is_active=True,
+        )
+        .select_related("unit__jurisdiction")
+    )
     current_rank = tier_rank(case.current_tier)
     handled_by_centre = case.current_unit.kind == UnitKind.CENTRE
     for membership in memberships:
@@ -71,9 +74,11 @@ class Roles:
         self.user = user
         self.by_unit: dict[int, set[str]] = {}
         if user.is_authenticated and user.is_active:
-            for unit_id, role in Membership.objects.filter(
-                user=user, unit__is_active=True
-            ).values_list("unit_id", "role"):
+            for unit_id, role in (
+                Membership.objects.held_by(user)
+                .filter(unit__is_active=True)
+                .values_list("unit_id", "role")
+            ):
                 self.by_unit.setdefault(unit_id, set()).add(role)
 
     def holds(self, unit_id: int | None, roles: Collection[str]) -> bool:

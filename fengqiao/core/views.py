@@ -46,3 +46,20 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """The site's 404: machine-readable under the APIs (their own error formats), a page
+    elsewhere. Reached for URLs no route matches, such as ``/api/v1/cases/X/attachments/abc/``."""
+    from django.utils.translation import gettext as _
+
+    if request.path.startswith("/api/"):
+        from fengqiao.api.errors import body
+
+        return JsonResponse(body("not_found", _("找不到该资源，或您无权查看。")), status=404)
+    if request.path.startswith("/open311/"):
+        from fengqiao.open311.formats import error
+
+        fmt = "xml" if request.path.endswith(".xml") else "json"
+        return error(fmt, 404, _("找不到该资源。"))
+    return render(request, "404.html", status=404)

@@ -18,7 +18,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from fengqiao.accounts.models import Membership, Role, Tier, Unit, UnitKind, User
+from fengqiao.cases.models import CaseEvent
 from fengqiao.demo.history import CaseSummary, generate_cases
+from fengqiao.mediation.demo import create_orgs, load_disputes
+from fengqiao.open311.models import add_demo_attributes
 from fengqiao.regions.actions import import_regions
 from fengqiao.regions.models import Level, Region
 
@@ -62,6 +65,8 @@ class DemoSummary:
     users: int = 0
     logins: list[DemoLogin] = field(default_factory=list)
     cases: CaseSummary | None = None
+    disputes: int = 0
+    alerts: dict[str, int] = field(default_factory=dict)  # alerts written, by detector
 
 
 class _People:
@@ -96,6 +101,24 @@ def _unit(
     )
 
 
+# The demo's API token, acting as the 12345 hotline's service account at the district centre.
+# Fixed so that the README's curl example works as written; a real token is random and shown
+# once (admin: 接口令牌). Like the demo password, it exists only in a demo database.
+DEMO_API_KEY = "fq_demo-12345-hotline"
+
+
+def _demo_api_token(user: User, centre: Unit) -> None:
+    from fengqiao.api.models import ApiToken, hash_key
+
+    ApiToken.objects.create(
+        name="12345 热线（演示）",
+        unit=centre,
+        user=user,
+        key_hash=hash_key(DEMO_API_KEY),
+        key_prefix=DEMO_API_KEY[:10],
+    )
+
+
 def _district(people: _People, district: Region, summary: DemoSummary) -> Unit:
     centre = _unit(
         "qu-zongzhi", f"{district.name}综治中心", UnitKind.CENTRE, Tier.DISTRICT, district
@@ -105,6 +128,7 @@ def _district(people: _People, district: Region, summary: DemoSummary) -> Unit:
     people.add("qu_lingdao", centre, Role.LEADER)
     people.add("qu_shouli", centre, Role.OPERATOR)
     people.add("qu_pingcha", centre, Role.REVIEWER)
+    _demo_api_token(people.add("rexian_12345", centre, Role.OPERATOR), centre)
     tribunal = _unit("fating", "云龙人民法庭", UnitKind.TRIBUNAL, Tier.DISTRICT, district, centre)
     people.add("fating_faguan", tribunal, Role.MEDIATOR)
     justice = _unit(
@@ -119,6 +143,7 @@ def _district(people: _People, district: Region, summary: DemoSummary) -> Unit:
         DemoLogin("qu_lingdao", "", "区领导：全区"),
         DemoLogin("qu_shouli", "", "区综治中心受理员：全区"),
         DemoLogin("qu_pingcha", "", "区评查员：全区"),
+        DemoLogin("rexian_12345", "", f"12345 热线接口账号，API 令牌 {DEMO_API_KEY}"),
         DemoLogin("renshe_chengban", "", "部门承办人（人社局）：只看交办给本单位的事项"),
         DemoLogin("fating_faguan", "", "人民法庭（诉前调解、司法确认）"),
         DemoLogin("sifa_tiaojie", "", "司法所调解员"),
@@ -199,6 +224,8 @@ def load_demo(
         district_centre = _district(people, district, summary)
         for street in Region.objects.filter(parent=district).order_by("code"):
             _street(people, street, district_centre, summary)
+        create_orgs()
+        add_demo_attributes()
     names = dict(
         User.objects.filter(username__in=[x.username for x in summary.logins]).values_list(
             "username", "full_name"
@@ -210,4 +237,16 @@ def load_demo(
     summary.users = User.objects.count()
     if cases:
         summary.cases = generate_cases(now=now or timezone.now(), days=days)
+        with transaction.atomic():
+            disputes = load_disputes()
+        # Counted with the history, so the printed totals are those of the database.
+        summary.disputes = len(disputes)
+        summary.cases.cases += len(disputes)
+        summary.cases.open += sum(c.is_open for c in disputes)
+        summary.cases.events += CaseEvent.objects.filter(case__in=disputes).count()
+        summary.cases.parties += sum(c.parties.count() for c in disputes)
+        # The demo's alerts come from its cases, through the same detectors as the worker's.
+        from fengqiao.alerts.detectors import catch_up
+
+        summary.alerts = catch_up(now or timezone.now()).by_detector
     return summary

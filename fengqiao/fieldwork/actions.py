@@ -48,9 +48,11 @@ def worker_grids(user: User) -> list[Region]:
     A grid worker's role names their grid; a role without one covers every grid of the unit's
     jurisdiction. Costs one query, plus one when a role covers more than a grid.
     """
-    memberships = Membership.objects.filter(
-        user=user, role=Role.GRID_WORKER, unit__is_active=True
-    ).select_related("region", "unit__jurisdiction")
+    memberships = (
+        Membership.objects.held_by(user)
+        .filter(role=Role.GRID_WORKER, unit__is_active=True)
+        .select_related("region", "unit__jurisdiction")
+    )
     scopes = [m.scope_region for m in memberships]
     grids = {r.pk: r for r in scopes if r.level == Level.GRID}
     wider = [r for r in scopes if r.level != Level.GRID]

@@ -14,7 +14,12 @@ from xml.etree import ElementTree as ET
 from django.http import HttpResponse
 from django.utils import timezone
 
-CHILD_TAGS = {"endpoints": "endpoint", "formats": "format", "attributes": "attribute"}
+CHILD_TAGS = {
+    "endpoints": "endpoint",
+    "formats": "format",
+    "attributes": "attribute",
+    "values": "value",
+}
 
 
 def w3c(value: datetime | None) -> str | None:

@@ -13,7 +13,7 @@ import hashlib
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -22,14 +22,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from fengqiao.api.authentication import token_for_key
+from fengqiao.api.authentication import acting_user, token_for_key
 from fengqiao.cases.choices import Action, Channel, Status
 from fengqiao.cases.errors import CaseError, NotPermitted
 from fengqiao.cases.intake import submit
 from fengqiao.cases.models import Case, CaseEvent
 from fengqiao.core import ratelimit
+from fengqiao.open311.attributes import AttributeInputError, definition, read_answers
 from fengqiao.open311.formats import error, render, w3c
-from fengqiao.open311.models import ServiceMapping
+from fengqiao.open311.models import ServiceAttribute, ServiceMapping
 
 CLOSED_STATUSES = (Status.CLOSED, Status.REJECTED, Status.MERGED)
 NOTE_ACTIONS = (Action.REJECT, Action.RESOLVE, Action.CLOSE, Action.HANDLE_ON_SPOT)
@@ -63,7 +64,7 @@ def _service(mapping: ServiceMapping) -> dict[str, Any]:
         "service_code": mapping.service_code,
         "service_name": mapping.name,
         "description": mapping.description,
-        "metadata": False,
+        "metadata": bool(getattr(mapping, "has_attributes", False)),
         "type": "realtime",
         "keywords": mapping.keywords,
         "group": mapping.group,
@@ -72,7 +73,9 @@ def _service(mapping: ServiceMapping) -> dict[str, Any]:
 
 @require_GET
 def services(request: HttpRequest, fmt: str) -> HttpResponse:
-    rows = ServiceMapping.objects.filter(is_active=True)
+    rows = ServiceMapping.objects.filter(is_active=True).annotate(
+        has_attributes=Exists(ServiceAttribute.objects.filter(service=OuterRef("pk")))
+    )
     return render(fmt, [_service(m) for m in rows], "services", "service")
 
 
@@ -81,9 +84,11 @@ def service_definition(request: HttpRequest, service_code: str, fmt: str) -> Htt
     mapping = ServiceMapping.objects.filter(service_code=service_code, is_active=True).first()
     if mapping is None:
         return error(fmt, 404, _("未知的服务编码：%(c)s") % {"c": service_code})
-    # No service has extra attributes (metadata is false): the definition lists none.
+    attributes = [definition(a) for a in mapping.attributes.all()]
     return render(
-        fmt, {"service_code": mapping.service_code, "attributes": []}, "service_definition"
+        fmt,
+        {"service_code": mapping.service_code, "attributes": attributes},
+        "service_definition",
     )
 
 
@@ -199,7 +204,13 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         return error(fmt, 400, _("lat/long 须为数字（WGS-84）。"))
     if lat is None and lon is None:
         return error(fmt, 400, _("须提供本辖区内的坐标 lat/long（WGS-84），仅有地址无法受理。"))
+    try:
+        answers = read_answers(mapping, data)
+    except AttributeInputError as exc:
+        return error(fmt, 400, str(exc))
     description = data.get("description", "").strip()
+    if answers.lines:
+        description = "\n".join([description, _("补充信息："), *answers.lines]).strip()
     idem = request.headers.get("Idempotency-Key", "")
     key = hashlib.sha256(f"open311:{token.pk}:{idem}".encode()).hexdigest() if idem else ""
     name = (data.get("last_name", "") + data.get("first_name", "")).strip()
@@ -210,10 +221,11 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
             description=description,
             occurred_at=timezone.now(),
             channel=Channel.OPEN311,
-            by=token.user,
+            by=acting_user(token),
             lon=lon,
             lat=lat,
             address=data.get("address_string", "")[:200],
+            people_involved=answers.people_involved or 1,
             reporter_name=name[:50],
             reporter_phone=data.get("phone", ""),
             submission_key=key,

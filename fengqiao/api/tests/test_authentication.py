@@ -72,3 +72,27 @@ def test_admin_shows_the_key_once_and_revokes(personas, client, django_user_mode
     token.refresh_from_db()
     assert token.revoked_at is not None
     assert client_for(key).get("/api/v1/units/").status_code == 401
+
+
+def test_a_token_acts_only_with_the_roles_of_its_unit(personas):
+    """A service account with roles in two units acts, through a token, only for the token's
+    unit: the district leader's account with a community token sees that community's cases and
+    nothing else of the district, and may not act as the district centre."""
+    from fengqiao.accounts.models import Membership, Role
+    from fengqiao.cases.tests.factories import make_case
+
+    leader, community = personas.district_leader, personas.units["community"]
+    Membership.objects.create(user=leader, unit=community, role=Role.OPERATOR)
+    near = make_case()
+    far = make_case(lon=113.25, lat=28.05)
+
+    _, community_key = make_token(leader, community)
+    narrowed = client_for(community_key)
+    listed = {row["number"] for row in narrowed.get("/api/v1/cases/").json()["results"]}
+    assert listed == {near.number}
+    assert narrowed.get(f"/api/v1/cases/{far.number}/").status_code == 404
+
+    _, district_key = make_token(leader, personas.units["district"])
+    wide = client_for(district_key)
+    listed = {row["number"] for row in wide.get("/api/v1/cases/").json()["results"]}
+    assert listed == {near.number, far.number}

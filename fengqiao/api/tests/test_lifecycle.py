@@ -92,6 +92,13 @@ def test_list_query_count_does_not_grow(community, django_assert_max_num_queries
         assert community.get("/api/v1/cases/").json()["count"] == 5
 
 
+@pytest.mark.parametrize("page_size", ["0", "201", "abc", "null", ""])
+def test_bad_page_size_is_400(community, page_size):
+    response = community.get(f"/api/v1/cases/?page_size={page_size}")
+    error = assert_error(response, 400, "invalid_input")
+    assert list(error["fields"]) == ["page_size"]
+
+
 def test_bad_filter_is_400(community):
     error = assert_error(community.get("/api/v1/cases/?status=nonsense"), 400, "invalid_input")
     assert "status" in error["fields"]
@@ -139,6 +146,25 @@ def test_missing_field_and_unknown_field_are_400(community):
 def test_malformed_json_is_400(community):
     response = community.post("/api/v1/cases/", '{"title": ', content_type="application/json")
     assert_error(response, 400, "malformed_request")
+
+
+@pytest.mark.parametrize("idempotency_key", [None, "big-1"])
+def test_a_body_over_the_limit_is_413_and_stores_nothing(community, idempotency_key):
+    import json
+
+    from django.conf import settings
+
+    description = "长" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 3 + 10)
+    headers = {"HTTP_IDEMPOTENCY_KEY": idempotency_key} if idempotency_key else {}
+    response = community.post(
+        "/api/v1/cases/",
+        json.dumps(new_case_body(description=description), ensure_ascii=False),
+        content_type="application/json",
+        **headers,
+    )
+    error = assert_error(response, 413, "payload_too_large")
+    assert "MB" in error["message"]
+    assert not Case.objects.exists()
 
 
 def test_wrong_content_type_is_415(community):

@@ -43,3 +43,9 @@ def test_regions_are_scoped_like_the_map(personas):
     assert_error(community.get("/api/v1/regions/430299002/"), 404, "not_found")
     handler = client_for(make_token(personas.department_handler, personas.department)[1])
     assert handler.get("/api/v1/regions/").json() == []
+
+
+@pytest.mark.parametrize("path", ["/api/v1/regions/?format=", "/api/v1/regions/430299/?format="])
+def test_an_empty_format_is_400(api, path):
+    error = assert_error(api.get(path), 400, "invalid_input")
+    assert list(error["fields"]) == ["format"]

@@ -264,3 +264,26 @@ def test_the_same_seed_draws_the_same_cases(demo):
 def test_bad_case_options_are_clear_errors(demo):
     with pytest.raises(CommandError, match="years"):
         call_command("demo", "--years", "9", stdout=StringIO())
+
+
+def test_demo_alerts_include_the_current_hot_spot_and_can_be_worked(demo, client):
+    from fengqiao.accounts.models import Membership, Role
+    from fengqiao.alerts.models import Alert, AlertStatus, Detector
+
+    assert "研判预警" in demo
+    surge = Alert.objects.filter(
+        detector=Detector.SURGE, region__name="书香社区", category__code="request-noise"
+    ).first()
+    assert surge is not None, "the 书香夜市噪声 hot spot raises a surge alert"
+    assert Alert.objects.filter(detector=Detector.VIOLENT_PHRASES).exists()
+    operator = Membership.objects.filter(
+        role=Role.OPERATOR, unit__jurisdiction=surge.region
+    ).first()
+    assert operator is not None
+    client.force_login(operator.user)
+    page = client.get(f"/alerts/{surge.pk}/")
+    assert page.status_code == 200 and "书香社区" in page.content.decode()
+    client.post(f"/alerts/{surge.pk}/do/acknowledge/", {"acknowledge-note": "已收到"})
+    client.post(f"/alerts/{surge.pk}/do/close/", {"close-note": "已约谈夜市经营户，限时收摊"})
+    surge.refresh_from_db()
+    assert surge.status == AlertStatus.CLOSED

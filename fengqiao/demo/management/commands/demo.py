@@ -52,6 +52,14 @@ class Command(BaseCommand):
             )
             for hot_spot in cases.hot_spots:
                 self.stdout.write(f"  热点：{hot_spot}")
+            if summary.alerts:
+                alerts = "，".join(f"{k} {v}" for k, v in sorted(summary.alerts.items()))
+                self.stdout.write(f"研判预警 {sum(summary.alerts.values())} 条：{alerts}。")
+        if summary.disputes:
+            self.stdout.write(
+                f"多元化解演示纠纷 {summary.disputes} 件（各阶段各一）：调解员 xuelin_tiaojie，"
+                "人民法庭 fating_faguan。"
+            )
         self.stdout.write(f"演示账号（密码均为 {password}）：")
         for login in summary.logins:
             self.stdout.write(f"  {login.username:<20} {login.full_name:<6} {login.description}")
