@@ -16,7 +16,8 @@ Cost: pairs closer than the largest distance edge are found once with a uniform 
 wide as that distance), so memory grows with the number of near pairs, not with n^2; each shuffle
 only recomputes those pairs' time gaps and counts them (a compiled loop). The "beyond distance"
 row needs every pair, but the multiset of all pairwise time gaps does not change when times are
-shuffled, so it is counted once from the sorted times. Framework-free: no Django settings.
+shuffled, so that row is the all-pairs count per time band (once, from the sorted times) minus
+the near pairs. Framework-free: no Django settings.
 """
 
 from __future__ import annotations
@@ -200,29 +201,29 @@ def knox_test(
     shape = (d_edges.size, t_edges.size + 1)
     observed_near = np.zeros(shape, dtype=np.int64)
     _count_cells(first, second, distance_band, times, t_edges, observed_near)
+    # All pairs per time band: the multiset of time gaps does not change when times are
+    # shuffled, so each shuffle's "beyond distance" row is this minus its near pairs.
+    all_pairs = _all_pair_time_counts(times, t_edges)
+    observed = np.vstack([observed_near, all_pairs - observed_near.sum(axis=0)])
     rng = np.random.default_rng(seed)
-    total = np.zeros(shape, dtype=np.int64)
-    exceed = np.zeros(shape, dtype=np.int64)
+    total = np.zeros(observed.shape, dtype=np.int64)
+    exceed = np.zeros(observed.shape, dtype=np.int64)
     shuffled = np.zeros(shape, dtype=np.int64)
     for _ in range(iterations):
         _count_cells(first, second, distance_band, rng.permutation(times), t_edges, shuffled)
-        total += shuffled
-        exceed += shuffled >= observed_near
-    all_pairs = _all_pair_time_counts(times, t_edges)
-    beyond = all_pairs - observed_near.sum(axis=0)  # the same in every shuffle
-    observed = np.vstack([observed_near, beyond])
-    expected = np.vstack([total / iterations, beyond.astype(np.float64)])
-    exceed_all = np.vstack([exceed, np.full(beyond.shape, iterations, dtype=np.int64)])
+        table = np.vstack([shuffled, all_pairs - shuffled.sum(axis=0)])
+        total += table
+        exceed += table >= observed
     return KnoxResult(
         distance_edges=tuple(float(e) for e in d_edges),
         time_edges=tuple(float(e) for e in t_edges),
         observed=observed,
-        expected=expected,
-        p_value=(exceed_all + 1) / (iterations + 1),
+        expected=total / iterations,
+        p_value=(exceed + 1) / (iterations + 1),
         iterations=iterations,
         near_pairs=int(first.size),
         seconds=time.perf_counter() - began,
-        exceed=exceed_all,
+        exceed=exceed,
     )
 
 

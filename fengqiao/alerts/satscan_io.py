@@ -227,3 +227,54 @@ def read_cases(
         end=end,
         ignored_outside=ignored,
     )
+
+
+@dataclass(frozen=True)
+class SaTScanCluster:
+    """One cluster as SaTScan reported it (``.col.txt`` row plus its ``.gis.txt`` locations)."""
+
+    rank: int
+    center: str
+    location_ids: frozenset[str]
+    start: date
+    end: date
+    observed: int
+    expected: float
+    test_statistic: float
+    p_value: float
+
+
+def read_satscan_clusters(stem: str | Path) -> list[SaTScanCluster]:
+    """Clusters of a SaTScan run from ``<stem>.col.txt`` and ``<stem>.gis.txt``, for comparing
+    our results with the reference implementation (tests and ``bench/stscan.py``)."""
+    stem = str(stem)
+    members: dict[int, set[str]] = {}
+    gis = _lines(Path(stem + ".gis.txt"))
+    for _, fields in gis[1:]:
+        members.setdefault(int(fields[1]), set()).add(fields[0])
+    col = _lines(Path(stem + ".col.txt"))
+    header = col[0][1]
+    clusters = []
+    for _, fields in col[1:]:
+        row = dict(zip(header, fields, strict=False))
+        rank = int(row["CLUSTER"])
+        clusters.append(
+            SaTScanCluster(
+                rank=rank,
+                center=row["LOC_ID"],
+                location_ids=frozenset(members.get(rank, set())),
+                start=parse_date(row["START_DATE"]),
+                end=parse_date(row["END_DATE"]),
+                observed=int(row["OBSERVED"]),
+                expected=float(row["EXPECTED"]),
+                test_statistic=float(row["TEST_STAT"]),
+                p_value=float(row["P_VALUE"]),
+            )
+        )
+    return clusters
+
+
+def read_satscan_replicas(stem: str | Path) -> npt.NDArray[np.float64]:
+    """The maximum statistic of every SaTScan replica (``<stem>.llr.txt``, 6 decimals)."""
+    rows = _lines(Path(str(stem) + ".llr.txt"))
+    return np.array([float(fields[0]) for _, fields in rows[1:]], dtype=np.float64)

@@ -2,6 +2,7 @@
 
 import math
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 import pytest
@@ -52,19 +53,19 @@ def brute_force(locations, cases, parameters, day=None):
     for z, d in zip(cases.location, day, strict=True):
         counts[z, d] += 1
     pts = locations.points
-    found = []  # (llr, size, centre, members, start, end, observed)
+    found: list[Any] = []  # (llr, size, centre, members, start, end, observed)
     overall = 0.0
     for centre in range(n_loc):
         dist = [math.dist(pts[centre], pts[z]) for z in range(n_loc)]
         order = sorted(range(n_loc), key=lambda z: (dist[z], *pts[z]))
-        members = []
+        members: list[int] = []
         for z in order:
             if dist[z] > parameters.max_radius_km:
                 break
             if loc_tot[[*members, z]].sum() > parameters.max_share * total:
                 break
             members.append(z)
-            best = (0.0, None)
+            best: tuple[float, Any] = (0.0, None)
             ends = [n_days - 1] if parameters.prospective else range(n_days)
             for end in ends:
                 for start in range(max(0, end - parameters.max_days + 1), end + 1):
@@ -83,13 +84,11 @@ def brute_force(locations, cases, parameters, day=None):
             if best[1] is not None:
                 found.append((best[0], len(members), centre, list(members), *best[1]))
     found.sort(key=lambda f: (-round(f[0], 9), f[1], f[2]))
-    kept = []
+    kept: list[Any] = []
     for f in found:
         if len(kept) == min(n_loc, 500):  # SaTScan ranks at most this many
             break
-        clash = any(
-            set(f[3]) & set(k[3]) and f[4] <= k[5] and k[4] <= f[5] for k in kept
-        )
+        clash = any(set(f[3]) & set(k[3]) and f[4] <= k[5] and k[4] <= f[5] for k in kept)
         if not clash:
             kept.append(f)
     return kept, overall
@@ -173,7 +172,7 @@ def test_p_values_count_replicas_at_least_as_large():
         exceed = int((result.replica_maxima >= cluster.test_statistic - 1e-9).sum())
         assert cluster.p_value == pytest.approx((exceed + 1) / 20)
     # Secondary clusters are only reported while some replica's maximum is below them.
-    assert all(c.p_value < 1 for c in result.clusters[1:])
+    assert all(c.p_value is not None and c.p_value < 1 for c in result.clusters[1:])
 
 
 def test_log_likelihood_ratio_matches_the_formula():
@@ -205,9 +204,7 @@ def test_impossible_parameters_name_the_option(changes, message):
 
 def test_no_cases_is_an_error():
     locations, cases = make_data(0)
-    empty = Cases(
-        location=cases.location[:0], day=cases.day[:0], start=cases.start, end=cases.end
-    )
+    empty = Cases(location=cases.location[:0], day=cases.day[:0], start=cases.start, end=cases.end)
     with pytest.raises(ScanParameterError, match="no cases"):
         SpaceTimePermutationScan(
             locations, empty, ScanParameters(max_radius_km=2, max_days=3, replicas=9, seed=1)
