@@ -398,38 +398,54 @@ class SpaceTimePermutationScan:
         )
         return best_llr, best_where
 
-    def maximum(self, day: IntArray) -> float:
+    def maximum(self, day: IntArray, guess: float = 0.0) -> float:
         """The largest statistic of any cylinder for cases on these days.
 
-        A first pass over every 25th centre finds a statistic some cylinder reaches; the full
-        pass starts from it, so the look-up table rules out most windows from the first circle on.
+        The kernel only evaluates cylinders that can beat a floor, so a good floor saves most of
+        the work. With a ``guess`` (a typical replica maximum) the scan starts from it and the
+        answer is exact whenever some cylinder beats it; otherwise (or without a guess) a first
+        pass over every 25th centre finds a statistic some cylinder reaches and the full pass
+        starts from that.
         """
         cumulative = self.cumulative_counts(day)
-        floor = 0.0
-        for centres in (self._sample_centres, self._all_centres):
-            best_llr = np.full(centres.size, floor, dtype=np.float64)
-            _scan_maxima(
-                cumulative,
-                self.circles.ptr,
-                self.circles.order,
-                self.location_totals,
-                self.window_cases,
-                self.total,
-                self.parameters.prospective,
-                centres,
-                floor,
-                _largest_expectations(floor, self.most_cases, float(self.total)),
-                best_llr,
-            )
-            floor = float(best_llr.max(initial=floor))
-        return floor
+        if guess > 0:
+            found = self._maximum_from(cumulative, self._all_centres, guess)
+            if found > guess:
+                return found
+        floor = self._maximum_from(cumulative, self._sample_centres, 0.0)
+        return self._maximum_from(cumulative, self._all_centres, floor)
+
+    def _maximum_from(
+        self, cumulative: npt.NDArray[np.int32], centres: IntArray, floor: float
+    ) -> float:
+        """Largest statistic about ``centres`` if above ``floor``, else ``floor``."""
+        best_llr = np.full(centres.size, floor, dtype=np.float64)
+        _scan_maxima(
+            cumulative,
+            self.circles.ptr,
+            self.circles.order,
+            self.location_totals,
+            self.window_cases,
+            self.total,
+            self.parameters.prospective,
+            centres,
+            floor,
+            _largest_expectations(floor, self.most_cases, float(self.total)),
+            best_llr,
+        )
+        return float(best_llr.max(initial=floor))
 
     def replica_maxima(self, progress: Callable[[int], None] | None = None) -> FloatArray:
-        """Maximum statistic of each Monte Carlo replica (days shuffled among the cases)."""
+        """Maximum statistic of each Monte Carlo replica (days shuffled among the cases).
+
+        After ten replicas, each starts from the 10th percentile of the maxima so far as its
+        guess (exact either way; see :meth:`maximum`).
+        """
         rng = np.random.default_rng(self.parameters.seed)
         maxima = np.zeros(self.parameters.replicas, dtype=np.float64)
         for replica in range(self.parameters.replicas):
-            maxima[replica] = self.maximum(rng.permutation(self.cases.day))
+            guess = float(np.quantile(maxima[:replica], 0.1)) if replica >= 10 else 0.0
+            maxima[replica] = self.maximum(rng.permutation(self.cases.day), guess)
             if progress is not None:
                 progress(replica + 1)
         return maxima

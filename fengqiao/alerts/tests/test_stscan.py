@@ -130,6 +130,9 @@ def test_replica_maximum_matches_brute_force_on_shuffled_days(seed, prospective)
         day = rng.permutation(cases.day)
         _, overall = brute_force(locations, cases, parameters, day)
         assert scan.maximum(day) == pytest.approx(overall, abs=1e-9)
+        # A guessed floor below or above the answer never changes it.
+        for guess in (0.5 * overall, overall, 2 * overall + 1):
+            assert scan.maximum(day, guess) == pytest.approx(overall, abs=1e-9)
 
 
 def test_injected_outbreak_is_the_most_likely_cluster_and_significant():
