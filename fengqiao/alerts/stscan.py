@@ -55,6 +55,9 @@ MAX_RANKED_CLUSTERS = 500
 """SaTScan ranks at most this many candidate clusters when looking for secondary clusters."""
 TIE_TOLERANCE = 1e-9
 """Two test statistics closer than this are treated as equal (ranking and p-value counts)."""
+SMALL_SCAN = 5_000_000
+"""Scans with fewer cylinders than this run their replicas on one thread."""
+
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -299,16 +302,19 @@ def _scan_maxima(
     Carlo replicas; the same cylinders as :func:`_scan`.
 
     ``window_cases[d - 1, s]`` is the number of cases (all locations) in the ``d`` days from
-    day ``s``; ``largest`` is :func:`_largest_expectations` for ``floor``. Each window length
-    is first screened in a tight loop (one table look-up per window, no logarithm); only a
-    length with a window that can beat ``floor`` is scanned exactly.
+    day ``s``; ``largest`` is :func:`_largest_expectations` for ``floor``. Each circle's windows
+    are first screened in one pass over start days (one subtraction and one table look-up per
+    window, no logarithm); only a window length with a window that beats ``floor`` is scanned
+    again with logarithms.
     """
     n_days = cumulative.shape[1] - 1
     max_days = window_cases.shape[0]
     grand = float(total)
+    by_start = np.ascontiguousarray(window_cases.T)
     for position in numba.prange(centres.size):
         centre = centres[position]
         running = np.zeros(n_days + 1, dtype=np.int32)
+        hits = np.zeros(max_days + 1, dtype=np.bool_)
         circle_cases = 0
         best = floor
         for k in range(ptr[centre], ptr[centre + 1]):
@@ -317,16 +323,22 @@ def _scan_maxima(
                 running[t] += cumulative[z, t]
             circle_cases += location_totals[z]
             share = circle_cases / grand
+            # Screen all window lengths in one pass over start days: one subtraction and one
+            # table look-up per window, no logarithm.
+            hits[:] = prospective
+            if not prospective:
+                for start in range(n_days):
+                    base = running[start]
+                    span = min(max_days, n_days - start)
+                    for length in range(1, span + 1):
+                        c = running[start + length] - base
+                        hits[length] |= share * by_start[start, length - 1] < largest[c]
             for length in range(1, max_days + 1):
+                if not hits[length]:
+                    continue
                 first = n_days - length if prospective else 0
                 last = n_days - length
                 row = window_cases[length - 1]
-                hit = False
-                for start in range(first, last + 1):
-                    c = running[start + length] - running[start]
-                    hit |= share * row[start] < largest[c]
-                if not hit:
-                    continue
                 for start in range(first, last + 1):
                     c = running[start + length] - running[start]
                     mu = share * row[start]
@@ -360,6 +372,7 @@ class SpaceTimePermutationScan:
             self.window_cases[length - 1, : cases_in.size] = cases_in
         # No window of any circle holds more cases than the busiest run of max_days days.
         self.most_cases = int(self.window_cases.max())
+        self._tables: dict[float, FloatArray] = {}
         self._all_centres = np.arange(self.n_locations, dtype=np.int64)
         self._sample_centres = self._all_centres[::25].copy()
         self.circles = build_circles(
@@ -368,6 +381,8 @@ class SpaceTimePermutationScan:
             parameters.max_radius_km,
             parameters.max_share * self.total,
         )
+        windows = parameters.max_days * (1 if parameters.prospective else self.n_days)
+        self._small = self.circles.order.size * windows < SMALL_SCAN
 
     def cumulative_counts(self, day: IntArray) -> npt.NDArray[np.int32]:
         """Cases of each location before each day: shape (locations, days + 1)."""
@@ -408,6 +423,8 @@ class SpaceTimePermutationScan:
         starts from that.
         """
         cumulative = self.cumulative_counts(day)
+        # Rounded down to 1e-3 the guess is still a valid floor, and its table is reused.
+        guess = math.floor(guess * 1000) / 1000
         if guess > 0:
             found = self._maximum_from(cumulative, self._all_centres, guess)
             if found > guess:
@@ -418,21 +435,35 @@ class SpaceTimePermutationScan:
     def _maximum_from(
         self, cumulative: npt.NDArray[np.int32], centres: IntArray, floor: float
     ) -> float:
-        """Largest statistic about ``centres`` if above ``floor``, else ``floor``."""
+        """Largest statistic about ``centres`` if above ``floor``, else ``floor``.
+
+        Small scans run on one thread: starting threads costs more than they save there.
+        """
         best_llr = np.full(centres.size, floor, dtype=np.float64)
-        _scan_maxima(
-            cumulative,
-            self.circles.ptr,
-            self.circles.order,
-            self.location_totals,
-            self.window_cases,
-            self.total,
-            self.parameters.prospective,
-            centres,
-            floor,
-            _largest_expectations(floor, self.most_cases, float(self.total)),
-            best_llr,
-        )
+        table = self._tables.get(floor)
+        if table is None:
+            table = _largest_expectations(floor, self.most_cases, float(self.total))
+            if len(self._tables) < 1000:
+                self._tables[floor] = table
+        threads = numba.get_num_threads()
+        if self._small:
+            numba.set_num_threads(1)
+        try:
+            _scan_maxima(
+                cumulative,
+                self.circles.ptr,
+                self.circles.order,
+                self.location_totals,
+                self.window_cases,
+                self.total,
+                self.parameters.prospective,
+                centres,
+                floor,
+                table,
+                best_llr,
+            )
+        finally:
+            numba.set_num_threads(threads)
         return float(best_llr.max(initial=floor))
 
     def replica_maxima(self, progress: Callable[[int], None] | None = None) -> FloatArray:
