@@ -105,7 +105,7 @@ def satscan_seconds(log: Path) -> tuple[float, float]:
     clock = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", text)
     assert clock is not None
     hours = float(clock[1] or 0)
-    return hours * 3600 + float(clock[2]) * 60 + float(clock[3]), user
+    return round(hours * 3600 + float(clock[2]) * 60 + float(clock[3]), 2), user
 
 
 def run_variant(variant: Variant, replicas: int, seed: int) -> dict[str, Any]:
