@@ -78,21 +78,25 @@ class ScanParameters:
     max_share: float = 0.5
     prospective: bool = False
 
-    def validate(self, cases: Cases) -> None:
+    def check(self) -> None:
+        """Errors that need no data (run before reading files)."""
         if not (self.max_radius_km > 0 and math.isfinite(self.max_radius_km)):
             raise ScanParameterError(
                 f"--max-radius-km must be a positive number of kilometres, not {self.max_radius_km}"
             )
         if self.max_days < 1:
             raise ScanParameterError(f"--max-days must be at least 1, not {self.max_days}")
-        if self.max_days > cases.days:
-            raise ScanParameterError(
-                f"--max-days {self.max_days} is longer than the study period ({cases.days} days)"
-            )
         if not 0 < self.max_share <= 0.5:
             raise ScanParameterError(f"--max-share must be in (0, 0.5], not {self.max_share}")
         if self.replicas < 0:
             raise ScanParameterError(f"--replicas must be 0 or more, not {self.replicas}")
+
+    def validate(self, cases: Cases) -> None:
+        self.check()
+        if self.max_days > cases.days:
+            raise ScanParameterError(
+                f"--max-days {self.max_days} is longer than the study period ({cases.days} days)"
+            )
         if cases.total == 0:
             raise ScanParameterError("there are no cases in the study period")
 

@@ -190,3 +190,13 @@ def test_knox_bad_events_file_names_the_line(tmp_path, text, message):
             "--seed",
             "1",
         )
+
+
+def test_parameters_are_checked_before_files_are_read(files):
+    with pytest.raises(CommandError, match="--max-radius-km must be a positive"):
+        stscan(files, *BASE[:-1], "0", *RUN, cases="absent.cas")
+
+
+def test_missing_case_file_is_a_command_error(files):
+    with pytest.raises(CommandError, match=r"absent\.cas: file not found"):
+        stscan(files, *BASE, *RUN, cases="absent.cas")

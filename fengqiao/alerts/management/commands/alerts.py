@@ -100,6 +100,7 @@ class SpaceTimeScan:
             prospective=options["prospective"],
         )
         try:
+            parameters.check()
             locations = read_geo(options["geo"], options["coordinates"])
             cases = read_cases(options["cases"], locations, start, end)
             result = space_time_permutation_scan(locations, cases, parameters)
