@@ -9,13 +9,14 @@ expects ``C_circle * C_window / C`` cases. A cylinder with ``c`` observed and ``
 
     c log(c / mu) + (C - c) log((C - c) / (C - mu)).
 
-Cylinders follow SaTScan 10.3: around every location a circle grows one neighbour at a time,
+Cylinders follow SaTScan 10.3.2: around every location a circle grows one neighbour at a time,
 nearest first (ties at equal distance broken by the smaller coordinates), while the neighbour lies
 within the maximum radius and the circle holds at most ``max_share`` of all cases; every run of 1
 to ``max_days`` days is tried (retrospective), or only runs ending on the last day (prospective).
-Each location keeps its best cylinder (the first one found on ties); these are sorted by the test
-statistic (ties: fewer locations first, then lower location index) and a cylinder is reported as a
-secondary cluster only if it shares no location with a more likely reported one.
+Every circle offers its best window (the first one found on ties); these are sorted by the test
+statistic (ties: fewer locations first, then lower centre index) and a cylinder is kept as a
+secondary cluster unless it shares a location and a day with a more likely kept one - what
+SaTScan 10.3.2 reports on its reference data (docs/scan-statistics.md explains why).
 
 Significance is by Monte Carlo: the days of the cases are shuffled among the cases (which keeps
 every location's and every day's total, so every cylinder's expected count stays fixed) and the
@@ -26,8 +27,9 @@ rule), the most likely cluster always.
 
 Speed: the cylinder expectations never change, so per replica only the case counts are rebuilt
 (one ``bincount``), cumulated over days, and scanned by a compiled kernel (numba) that adds one
-neighbour's cumulative row per circle and skips the logarithm whenever the bound
-``LLR <= C (c - mu)^2 / (mu (C - mu))`` shows the cylinder cannot beat the best so far.
+neighbour's cumulative row per circle and screens every window with one subtraction and one
+table look-up against a floor the replica's maximum is known to reach; logarithms are only taken
+for windows that beat it.
 Framework-free: imports without Django settings.
 """
 
