@@ -212,3 +212,13 @@ def test_no_cases_is_an_error():
         SpaceTimePermutationScan(
             locations, empty, ScanParameters(max_radius_km=2, max_days=3, replicas=9, seed=1)
         )
+
+
+def test_without_replicas_there_are_no_p_values_and_at_most_ten_clusters():
+    locations, cases = make_data(4, n_locations=30, n_cases=200)
+    result = space_time_permutation_scan(
+        locations, cases, ScanParameters(max_radius_km=1.5, max_days=3, replicas=0, seed=1)
+    )
+    assert 1 <= len(result.clusters) <= 10
+    assert all(cluster.p_value is None for cluster in result.clusters)
+    assert result.as_json()["replicas"] == 0
