@@ -59,6 +59,8 @@ TIE_TOLERANCE = 1e-9
 """Two test statistics closer than this are treated as equal (ranking and p-value counts)."""
 SMALL_SCAN = 5_000_000
 """Scans with fewer cylinders than this run their replicas on one thread."""
+BATCH = 32
+"""Replicas scanned together, one per thread at a time (memory: a location x day matrix each)."""
 
 
 IntArray = npt.NDArray[np.int64]
@@ -290,6 +292,65 @@ def _largest_expectations(best: float, most_cases: int, grand: float) -> FloatAr
     return table
 
 
+@numba.njit(cache=True)
+def _centre_maximum(
+    cumulative: npt.NDArray[np.int32],
+    ptr: IntArray,
+    order: IntArray,
+    location_totals: IntArray,
+    window_cases: FloatArray,
+    by_start: FloatArray,
+    grand: float,
+    prospective: bool,
+    centre: int,
+    floor: float,
+    largest: FloatArray,
+) -> float:
+    """Best statistic of the cylinders about ``centre`` if above ``floor``, else ``floor``.
+
+    ``window_cases[d - 1, s]`` (and its transpose ``by_start``) is the number of cases of all
+    locations in the ``d`` days from day ``s``; ``largest`` is :func:`_largest_expectations` for
+    ``floor``. Each circle's windows are first screened in one pass over start days (one
+    subtraction and one table look-up per window, no logarithm); only a window length with a
+    window that beats ``floor`` is scanned again with logarithms.
+    """
+    n_days = cumulative.shape[1] - 1
+    max_days = window_cases.shape[0]
+    running = np.zeros(n_days + 1, dtype=np.int32)
+    hits = np.zeros(max_days + 1, dtype=np.bool_)
+    circle_cases = 0
+    best = floor
+    for k in range(ptr[centre], ptr[centre + 1]):
+        z = order[k]
+        for t in range(n_days + 1):
+            running[t] += cumulative[z, t]
+        circle_cases += location_totals[z]
+        share = circle_cases / grand
+        hits[:] = prospective
+        if not prospective:
+            for start in range(n_days):
+                base = running[start]
+                span = min(max_days, n_days - start)
+                for length in range(1, span + 1):
+                    c = running[start + length] - base
+                    hits[length] |= share * by_start[start, length - 1] < largest[c]
+        for length in range(1, max_days + 1):
+            if not hits[length]:
+                continue
+            first = n_days - length if prospective else 0
+            last = n_days - length
+            row = window_cases[length - 1]
+            for start in range(first, last + 1):
+                c = running[start + length] - running[start]
+                mu = share * row[start]
+                if c < 2 or mu >= largest[c]:
+                    continue
+                value = _llr(float(c), mu, grand)
+                if value > best:
+                    best = value
+    return best
+
+
 @numba.njit(cache=True, parallel=True)
 def _scan_maxima(
     cumulative: npt.NDArray[np.int32],
@@ -304,56 +365,61 @@ def _scan_maxima(
     largest: FloatArray,
     best_llr: FloatArray,
 ) -> None:
-    """Best statistic about each of ``centres`` (or ``floor`` if none beats it), for the Monte
-    Carlo replicas; the same cylinders as :func:`_scan`.
-
-    ``window_cases[d - 1, s]`` is the number of cases (all locations) in the ``d`` days from
-    day ``s``; ``largest`` is :func:`_largest_expectations` for ``floor``. Each circle's windows
-    are first screened in one pass over start days (one subtraction and one table look-up per
-    window, no logarithm); only a window length with a window that beats ``floor`` is scanned
-    again with logarithms.
-    """
-    n_days = cumulative.shape[1] - 1
-    max_days = window_cases.shape[0]
-    grand = float(total)
+    """:func:`_centre_maximum` of each of ``centres`` (threads share the centres)."""
     by_start = np.ascontiguousarray(window_cases.T)
     for position in numba.prange(centres.size):
-        centre = centres[position]
-        running = np.zeros(n_days + 1, dtype=np.int32)
-        hits = np.zeros(max_days + 1, dtype=np.bool_)
-        circle_cases = 0
+        best_llr[position] = _centre_maximum(
+            cumulative,
+            ptr,
+            order,
+            location_totals,
+            window_cases,
+            by_start,
+            float(total),
+            prospective,
+            centres[position],
+            floor,
+            largest,
+        )
+
+
+@numba.njit(cache=True, parallel=True)
+def _batch_maxima(
+    cumulative: npt.NDArray[np.int32],
+    ptr: IntArray,
+    order: IntArray,
+    location_totals: IntArray,
+    window_cases: FloatArray,
+    total: int,
+    prospective: bool,
+    floor: float,
+    largest: FloatArray,
+    maxima: FloatArray,
+) -> None:
+    """Maximum over all centres of each replica in ``cumulative[replica]`` (or ``floor``);
+    threads share the replicas, so they never wait for each other within a replica."""
+    by_start = np.ascontiguousarray(window_cases.T)
+    n_centres = ptr.size - 1
+    for replica in numba.prange(cumulative.shape[0]):
         best = floor
-        for k in range(ptr[centre], ptr[centre + 1]):
-            z = order[k]
-            for t in range(n_days + 1):
-                running[t] += cumulative[z, t]
-            circle_cases += location_totals[z]
-            share = circle_cases / grand
-            # Screen all window lengths in one pass over start days: one subtraction and one
-            # table look-up per window, no logarithm.
-            hits[:] = prospective
-            if not prospective:
-                for start in range(n_days):
-                    base = running[start]
-                    span = min(max_days, n_days - start)
-                    for length in range(1, span + 1):
-                        c = running[start + length] - base
-                        hits[length] |= share * by_start[start, length - 1] < largest[c]
-            for length in range(1, max_days + 1):
-                if not hits[length]:
-                    continue
-                first = n_days - length if prospective else 0
-                last = n_days - length
-                row = window_cases[length - 1]
-                for start in range(first, last + 1):
-                    c = running[start + length] - running[start]
-                    mu = share * row[start]
-                    if c < 2 or mu >= largest[c]:
-                        continue
-                    value = _llr(float(c), mu, grand)
-                    if value > best:
-                        best = value
-        best_llr[position] = best
+        for centre in range(n_centres):
+            best = max(
+                best,
+                _centre_maximum(
+                    cumulative[replica],
+                    ptr,
+                    order,
+                    location_totals,
+                    window_cases,
+                    by_start,
+                    float(total),
+                    prospective,
+                    centre,
+                    floor,
+                    largest,
+                ),
+            )
+        maxima[replica] = best
 
 
 class SpaceTimePermutationScan:
@@ -438,6 +504,14 @@ class SpaceTimePermutationScan:
         floor = self._maximum_from(cumulative, self._sample_centres, 0.0)
         return self._maximum_from(cumulative, self._all_centres, floor)
 
+    def _table(self, floor: float) -> FloatArray:
+        table = self._tables.get(floor)
+        if table is None:
+            table = _largest_expectations(floor, self.most_cases, float(self.total))
+            if len(self._tables) < 1000:
+                self._tables[floor] = table
+        return table
+
     def _maximum_from(
         self, cumulative: npt.NDArray[np.int32], centres: IntArray, floor: float
     ) -> float:
@@ -446,11 +520,7 @@ class SpaceTimePermutationScan:
         Small scans run on one thread: starting threads costs more than they save there.
         """
         best_llr = np.full(centres.size, floor, dtype=np.float64)
-        table = self._tables.get(floor)
-        if table is None:
-            table = _largest_expectations(floor, self.most_cases, float(self.total))
-            if len(self._tables) < 1000:
-                self._tables[floor] = table
+        table = self._table(floor)
         threads = numba.get_num_threads()
         if self._small:
             numba.set_num_threads(1)
@@ -475,16 +545,44 @@ class SpaceTimePermutationScan:
     def replica_maxima(self, progress: Callable[[int], None] | None = None) -> FloatArray:
         """Maximum statistic of each Monte Carlo replica (days shuffled among the cases).
 
-        After ten replicas, each starts from the 10th percentile of the maxima so far as its
-        guess (exact either way; see :meth:`maximum`).
+        The first ten replicas are scanned one by one (:meth:`maximum`, threads sharing the
+        centres). After that, replicas go in batches with the 10th percentile of the maxima so
+        far as the floor, threads sharing the replicas; a replica in which nothing beats the
+        floor is scanned again on its own. The shuffles come from one generator in replica
+        order, so the maxima do not depend on batching or threads.
         """
         rng = np.random.default_rng(self.parameters.seed)
-        maxima = np.zeros(self.parameters.replicas, dtype=np.float64)
-        for replica in range(self.parameters.replicas):
-            guess = float(np.quantile(maxima[:replica], 0.1)) if replica >= 10 else 0.0
-            maxima[replica] = self.maximum(rng.permutation(self.cases.day), guess)
+        replicas = self.parameters.replicas
+        maxima = np.zeros(replicas, dtype=np.float64)
+        done = 0
+        while done < replicas:
+            if done < 10 or self._small:
+                guess = float(np.quantile(maxima[:done], 0.1)) if done >= 10 else 0.0
+                maxima[done] = self.maximum(rng.permutation(self.cases.day), guess)
+                done += 1
+            else:
+                size = min(BATCH, replicas - done)
+                days = [rng.permutation(self.cases.day) for _ in range(size)]
+                floor = math.floor(float(np.quantile(maxima[:done], 0.1)) * 1000) / 1000
+                batch = np.zeros(size, dtype=np.float64)
+                _batch_maxima(
+                    np.stack([self.cumulative_counts(day) for day in days]),
+                    self.circles.ptr,
+                    self.circles.order,
+                    self.location_totals,
+                    self.window_cases,
+                    self.total,
+                    self.parameters.prospective,
+                    floor,
+                    self._table(floor),
+                    batch,
+                )
+                for offset, day in enumerate(days):
+                    found = float(batch[offset])
+                    maxima[done + offset] = found if found > floor else self.maximum(day)
+                done += size
             if progress is not None:
-                progress(replica + 1)
+                progress(done)
         return maxima
 
     def candidates(self) -> list[Cluster]:

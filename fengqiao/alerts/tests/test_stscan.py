@@ -222,3 +222,17 @@ def test_without_replicas_there_are_no_p_values_and_at_most_ten_clusters():
     assert 1 <= len(result.clusters) <= 10
     assert all(cluster.p_value is None for cluster in result.clusters)
     assert result.as_json()["replicas"] == 0
+
+
+@pytest.mark.parametrize("prospective", [False, True])
+def test_batched_replicas_give_the_maxima_of_one_by_one_scans(prospective):
+    locations, cases = make_data(8, n_locations=20, n_days=25, n_cases=150, grid=False)
+    parameters = ScanParameters(
+        max_radius_km=2.0, max_days=4, replicas=45, seed=9, prospective=prospective
+    )
+    scan = SpaceTimePermutationScan(locations, cases, parameters)
+    scan._small = False  # force the batched path, which real-sized scans take
+    batched = scan.replica_maxima()
+    rng = np.random.default_rng(9)
+    one_by_one = [scan.maximum(rng.permutation(cases.day)) for _ in range(45)]
+    assert np.allclose(batched, one_by_one, rtol=0, atol=1e-9)
