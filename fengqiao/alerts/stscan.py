@@ -604,7 +604,8 @@ class SpaceTimePermutationScan:
             (int(k) for k in np.flatnonzero(best_llr > 0)), key=functools.cmp_to_key(compare)
         )
         kept: list[Cluster] = []
-        taken: list[tuple[IntArray, int, int]] = []
+        # Day spans already claimed at each location by kept clusters.
+        claimed: list[list[tuple[int, int]]] = [[] for _ in range(self.n_locations)]
         limit = min(self.n_locations, MAX_RANKED_CLUSTERS)
         for k in ranked:
             if len(kept) >= limit:
@@ -613,13 +614,13 @@ class SpaceTimePermutationScan:
             members = self._members(centre, size)
             first_day, last_day = int(best_where[k, 0]), int(best_where[k, 1])
             if any(
-                first_day <= other_last
-                and other_first <= last_day
-                and np.intersect1d(members, other, assume_unique=True).size
-                for other, other_first, other_last in taken
+                first_day <= other_last and other_first <= last_day
+                for z in members
+                for other_first, other_last in claimed[z]
             ):
                 continue
-            taken.append((members, first_day, last_day))
+            for z in members:
+                claimed[z].append((first_day, last_day))
             kept.append(self._cluster(centre, size, float(best_llr[k]), best_where[k]))
         return kept
 
