@@ -438,9 +438,14 @@ class SpaceTimePermutationScan:
         )
         day_totals = np.bincount(cases.day, minlength=self.n_days).astype(np.float64)
         self.day_prefix = np.concatenate(([0.0], np.cumsum(day_totals)))
-        self.window_cases = np.zeros((parameters.max_days, self.n_days), dtype=np.float64)
+        # A prospective scan only looks at the last max_days days: the kernels get those days
+        # alone (day indices from ``offset``), which makes each replica's count matrix tiny.
+        self.offset = self.n_days - parameters.max_days if parameters.prospective else 0
+        self.span = self.n_days - self.offset
+        self.scan_prefix = self.day_prefix[self.offset :] - self.day_prefix[self.offset]
+        self.window_cases = np.zeros((parameters.max_days, self.span), dtype=np.float64)
         for length in range(1, parameters.max_days + 1):
-            cases_in = self.day_prefix[length:] - self.day_prefix[:-length]
+            cases_in = self.scan_prefix[length:] - self.scan_prefix[:-length]
             self.window_cases[length - 1, : cases_in.size] = cases_in
         # No window of any circle holds more cases than the busiest run of max_days days.
         self.most_cases = int(self.window_cases.max())
@@ -453,15 +458,19 @@ class SpaceTimePermutationScan:
             parameters.max_radius_km,
             parameters.max_share * self.total,
         )
-        windows = parameters.max_days * (1 if parameters.prospective else self.n_days)
+        windows = parameters.max_days * (1 if parameters.prospective else self.span)
         self._small = self.circles.order.size * windows < SMALL_SCAN
 
     def cumulative_counts(self, day: IntArray) -> npt.NDArray[np.int32]:
-        """Cases of each location before each day: shape (locations, days + 1)."""
+        """Cases of each location before each scanned day: shape (locations, scanned days + 1)."""
+        location = self.cases.location
+        if self.offset:
+            inside = day >= self.offset
+            location, day = location[inside], day[inside] - self.offset
         cells = np.bincount(
-            self.cases.location * self.n_days + day, minlength=self.n_locations * self.n_days
-        ).reshape(self.n_locations, self.n_days)
-        cumulative = np.zeros((self.n_locations, self.n_days + 1), dtype=np.int32)
+            location * self.span + day, minlength=self.n_locations * self.span
+        ).reshape(self.n_locations, self.span)
+        cumulative = np.zeros((self.n_locations, self.span + 1), dtype=np.int32)
         np.cumsum(cells, axis=1, out=cumulative[:, 1:])
         return cumulative
 
@@ -475,7 +484,7 @@ class SpaceTimePermutationScan:
             self.circles.ptr,
             self.circles.order,
             self.location_totals,
-            self.day_prefix,
+            self.scan_prefix,
             self.total,
             self.parameters.max_days,
             self.parameters.prospective,
@@ -593,6 +602,7 @@ class SpaceTimePermutationScan:
         and a day with a more likely kept one, which is how SaTScan 10.3 chooses them.
         """
         best_llr, best_where = self.circle_bests(self.cases.day)
+        best_where[:, :2] += self.offset  # back to days from the start of the study period
         ptr = self.circles.ptr
         centre_of = np.repeat(np.arange(self.n_locations), np.diff(ptr))
         size_of = np.arange(self.circles.order.size) - ptr[centre_of] + 1
