@@ -74,7 +74,6 @@ bench-textintel: $(VENV)/.runtime
 	$(PY) bench/textintel_classifier.py
 	$(PY) bench/textintel_replies.py
 
-.PHONY: bench-dedup bench-hotissues
 
 ## make bench-dedup: duplicates among 1,000,000 synthetic reports (precision, recall, query p95, memory)
 bench-dedup: $(VENV)/.runtime
