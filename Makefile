@@ -6,7 +6,8 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8000
 
-.PHONY: demo test lint typecheck messages fuzz bench bench-locator bench-sweep bench-pages bench-surges bench-api bench-textintel clean
+.PHONY: demo test lint typecheck messages fuzz clean bench bench-locator bench-sweep bench-pages \
+  bench-surges bench-api bench-textintel bench-dedup bench-hotissues bench-stscan bench-knox
 
 $(VENV)/.runtime: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -46,7 +47,7 @@ messages: $(VENV)/.dev
 	  -l en --no-location --ignore '*/tests/*' --ignore 'demo/data/*'
 	cd fengqiao && DJANGO_SETTINGS_MODULE=fengqiao.settings_test ../$(PY) ../manage.py compilemessages -l en
 
-bench: bench-locator bench-sweep bench-pages bench-surges bench-api bench-textintel
+bench: bench-locator bench-sweep bench-pages bench-surges bench-api bench-textintel bench-dedup bench-hotissues bench-stscan bench-knox
 
 ## make bench-locator: 1,000,000 points among 2,000 grids, vectorised locator vs the plain loop
 bench-locator: $(VENV)/.runtime
@@ -72,6 +73,23 @@ bench-api: $(VENV)/.runtime
 bench-textintel: $(VENV)/.runtime
 	$(PY) bench/textintel_classifier.py
 	$(PY) bench/textintel_replies.py
+
+
+## make bench-dedup: duplicates among 1,000,000 synthetic reports (precision, recall, query p95, memory)
+bench-dedup: $(VENV)/.runtime
+	$(PY) bench/dedup.py
+
+## make bench-hotissues: hot issues of the Teddy Cup 附件3 messages against a competing team's top 5
+bench-hotissues: $(VENV)/.runtime
+	$(PY) bench/hotissues.py
+
+## make bench-stscan: space-time permutation scan vs SaTScan 10.3.2 (NYCfever, synthetic city)
+bench-stscan: $(VENV)/.runtime
+	$(PY) bench/stscan.py
+
+## make bench-knox: Knox near-repeat test, 12,000 events x 99 and 50,000 events x 999 iterations
+bench-knox: $(VENV)/.runtime
+	$(PY) bench/knox.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
