@@ -52,14 +52,7 @@ MAX_PHOTO_BASE64 = 14 * 1024 * 1024
 
 
 class Page(StrictPagination):
-    """The prevention lists' pages (see ``api.pagination``); an empty or non-numeric ``page``
-    is a 400 too, as the schema says (DRF would quietly serve page 1 for an empty one)."""
-
-    def get_page_number(self, request: Request, paginator: Any) -> Any:
-        values = request.query_params.getlist(self.page_query_param)
-        if values and (len(values) > 1 or not values[-1].isdecimal()):
-            raise ApiError(400, "invalid_input", _("页码须为正整数。"), {"page": values[-1:]})
-        return super().get_page_number(request, paginator)
+    """The prevention lists' pages (see ``api.pagination``)."""
 
 
 def paged(name: str, serializer: type[serializers.Serializer]) -> Any:  # type: ignore[type-arg]
