@@ -15,7 +15,9 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_stubs_ext import StrPromise
 
 from fengqiao.accounts.models import User
 from fengqiao.cases.errors import CaseError
@@ -38,14 +40,14 @@ from fengqiao.lib.masking import mask_phone
 
 PAGE_SIZE = 50
 
-ACTIONS: dict[str, tuple[str, type[Form]]] = {
-    "start": (_("开始整改"), NoteForm),
-    "rectified": (_("整改完成"), RectifiedForm),
-    "verify": (_("核查"), VerifyForm),
-    "close": (_("销号"), NoteForm),
-    "escalate": (_("上报"), EscalateForm),
-    "raise_case": (_("转为事件"), RaiseCaseForm),
-    "photos": (_("添加照片"), PhotoForm),
+ACTIONS: dict[str, tuple[StrPromise, type[Form]]] = {
+    "start": (gettext_lazy("开始整改"), NoteForm),
+    "rectified": (gettext_lazy("整改完成"), RectifiedForm),
+    "verify": (gettext_lazy("核查"), VerifyForm),
+    "close": (gettext_lazy("销号"), NoteForm),
+    "escalate": (gettext_lazy("上报"), EscalateForm),
+    "raise_case": (gettext_lazy("转为事件"), RaiseCaseForm),
+    "photos": (gettext_lazy("添加照片"), PhotoForm),
 }
 
 
