@@ -10,14 +10,9 @@ from django.utils import timezone
 from fengqiao.cases.models import Case, Category
 from fengqiao.textintel import classifier, suggestions
 from fengqiao.textintel.models import CategorySuggestion
+from fengqiao.textintel.tests.fixtures import CATEGORY_CODES as CODES
 from fengqiao.textintel.tests.fixtures import messages
 
-# The fixture's three topics, labelled with category codes of the seeded taxonomy as retrain does.
-CODES = {
-    "城乡建设": "hazard-construction",
-    "劳动和社会保障": "dispute-wages",
-    "教育文体": "request-other",
-}
 SCHOOL_TITLE = "学校违规补课乱收费"
 SCHOOL_TEXT = "我们老师附近的学校违规补课乱收费，学生家长反映，请尽快处理。"
 
