@@ -40,7 +40,8 @@ class CategoryHint:
 
     @property
     def percent(self) -> int:
-        return round(self.confidence * 100)
+        # Rounded down and at most 99: a calibrated 0.9996 is not a certainty, so never "100 %".
+        return min(99, int(self.confidence * 100))
 
     @property
     def label(self) -> str:
