@@ -1,5 +1,6 @@
 """The worker's retrain of the category model (retraining.py, tasks.py)."""
 
+import os
 from datetime import timedelta
 
 import pytest
@@ -93,3 +94,29 @@ def test_a_failed_save_is_reported_not_raised(model_path, caplog):
 def test_the_retrain_is_registered_with_the_worker():
     job = next(p for p in registered() if p.name == "textintel.retrain_category_model")
     assert job.every == retraining.CHECK_EVERY and job.task is retrain_category_model
+
+
+def test_only_the_most_recent_closed_cases_are_learnt_from(model_path, monkeypatch):
+    close_cases(MIN_CLOSED_CASES + 4)
+    monkeypatch.setattr(retraining, "MAX_TRAINING_CASES", MIN_CLOSED_CASES)
+    result = retrain_if_due()
+    assert result.trained and result.closed_cases == MIN_CLOSED_CASES
+    newest = Case.objects.filter(status=Status.CLOSED).order_by("-pk")[:MIN_CLOSED_CASES]
+    texts, _labels = retraining.closed_case_examples(limit=MIN_CLOSED_CASES)
+    assert texts == [f"{c.title}\n{c.description}" for c in reversed(newest)]
+
+
+def test_temporary_files_of_a_killed_save_are_removed(model_path):
+    folder = model_path.parent
+    folder.mkdir(parents=True)
+    old = folder / f".{model_path.name}.abc123.partial"
+    fresh = folder / f".{model_path.name}.def456.partial"  # a save in progress
+    other = folder / "notes.partial"
+    for path in (old, fresh, other):
+        path.write_bytes(b"half a model")
+    now = timezone.now()
+    stale = (now - retraining.STALE_PARTIAL - timedelta(minutes=1)).timestamp()
+    os.utime(old, (stale, stale))
+    os.utime(other, (stale, stale))
+    assert retraining.remove_stale_partials(model_path, now) == [old]
+    assert sorted(p.name for p in folder.iterdir()) == sorted([fresh.name, other.name])
