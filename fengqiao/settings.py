@@ -48,6 +48,11 @@ try:
     # counted in the database (core.ratelimit), so every web worker shares them.
     API_THROTTLE_USER = env_str("API_THROTTLE_USER", "120/min")
     API_THROTTLE_ANON = env_str("API_THROTTLE_ANON", "30/min")
+    # The category-suggestion model (docs/textintel.md): read by the intake page, written by
+    # the worker's weekly retrain (and `fengqiao textintel retrain`).
+    TEXTINTEL_MODEL = Path(
+        env_str("TEXTINTEL_MODEL", str(VAR_DIR / "textintel" / "category-model.bin"))
+    )
 except ConfigError as exc:
     raise ImproperlyConfigured(str(exc)) from exc
 if CALENDAR_UNCOVERED_YEARS not in ("weekdays", "error"):
