@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fengqiao.accounts.models import User
+from fengqiao.cases import actions
 from fengqiao.cases.errors import CaseError
 from fengqiao.cases.forms import NewCaseForm
 from fengqiao.cases.intake import submit
@@ -54,15 +55,30 @@ def new_case(request: HttpRequest) -> HttpResponse:
             lat=data["lat"],
             region=data["region"],
         )
-        if not similar or data["confirm_new"]:
+        # "合并到此事件": the report repeats a case on the list; register it and merge it there.
+        merge_into = next(
+            (s.case for s in similar if s.case.number == request.POST.get("merge_into")), None
+        )
+        if not similar or data["confirm_new"] or merge_into is not None:
             # Predicted before the transaction, so the write lock is not held for it.
             hint = shown_suggestion(request.POST, data["title"], data["description"])
             try:
                 with transaction.atomic():
                     case = _submit(user, data, hint)
+                    if merge_into is not None:
+                        actions.merge(
+                            case, into=merge_into, by=user, note=_("登记时核实为重复反映")
+                        )
             except CaseError as exc:
                 form.add_error(_field_for(exc.message), exc.message)
             else:
+                if merge_into is not None:
+                    messages.success(
+                        request,
+                        _("已登记事件 %(n)s，并合并到 %(into)s。")
+                        % {"n": case.number, "into": merge_into.number},
+                    )
+                    return redirect("cases:detail", number=merge_into.number)
                 messages.success(request, _("已登记事件 %(n)s。") % {"n": case.number})
                 return redirect("cases:detail", number=case.number)
     return render(
