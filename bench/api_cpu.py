@@ -16,7 +16,8 @@ times, and reports the least process CPU milliseconds per request over the round
 the one least disturbed by other processes) and the SQL statements per request (Django's
 ``CaptureQueriesContext`` over one round, BEGIN/COMMIT/SAVEPOINT excluded as Django logs them).
 The API's rate limits are raised out of the way but still counted, as under gunicorn.
-``--profile`` adds a cProfile of one round of that kind (to stderr).
+``--profile`` adds a cProfile of one round of that kind, ``--show-sql`` the statements of one
+request of each kind (to stderr).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ sys.path.insert(0, os.path.join(ROOT, "bench"))
 sys.path.insert(0, ROOT)
 
 from api import THROTTLE, bodies, child_setup  # noqa: E402
-from sweep import child_env, progress, run_child  # noqa: E402
+from sweep import progress, run_child  # noqa: E402
 
 KINDS = ("ceiling", "create", "read")
 
@@ -47,6 +48,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=3, help="rounds; the least CPU is kept")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--profile", choices=KINDS, help="cProfile one round of this kind")
+    parser.add_argument("--show-sql", action="store_true", help="print one request's SQL")
     parser.add_argument("--json", action="store_true", help="print JSON instead of markdown")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--db", default="sqlite", help=argparse.SUPPRESS)
@@ -67,6 +69,8 @@ def main(argv: list[str] | None = None) -> int:
         child_args += [f"--seed={args.seed}"]
         if args.profile:
             child_args.append(f"--profile={args.profile}")
+        if args.show_sql:
+            child_args.append("--show-sql")
         url = f"sqlite:///{workdir}/bench.sqlite3"
         result = run_child("sqlite", url, workdir, child_args, script=__file__, host="testserver")
     finally:
@@ -155,6 +159,10 @@ def measure(setup: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
             for q in captured.captured_queries
             if not q["sql"].startswith(("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE"))
         ]
+        if args.show_sql:
+            progress(f"SQL of one {kind}:")
+            for sql in statements[: len(statements) // args.requests]:
+                progress(f"    {sql[:600]}")
         result[kind] = {"rounds_ms": rounds, "queries": len(statements) / args.requests}
         progress(f"{kind}: {min(rounds):.2f} CPU ms/req, {len(statements) / args.requests:g} SQL")
         if args.profile == kind:

@@ -12,7 +12,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 
-from fengqiao.accounts.models import ACTING_UNIT_ATTRIBUTE
+from fengqiao.accounts.models import ACTING_UNIT_ATTRIBUTE, remember_memberships
 from fengqiao.api.models import ApiToken, hash_key
 
 # last_used_at is for operators ("is this token still in use?"): a minute's precision is
@@ -42,6 +42,9 @@ def acting_user(token: ApiToken) -> Any:
     role elsewhere acts, through this token, only with its role(s) in the token's unit."""
     user = token.user
     setattr(user, ACTING_UNIT_ATTRIBUTE, token.unit_id)
+    # The instance is this request's own (loaded with the token), so its roles, needed by the
+    # scope, the permission checks and the list of allowed actions, are loaded once.
+    remember_memberships(user)
     return user
 
 

@@ -73,11 +73,18 @@ IDEMPOTENCY = OpenApiParameter(
 )
 
 
+# What the case resources show of a case's relations. The region's boundary (up to 15 KB of
+# GeoJSON, decoded on load) is never shown there, so it is not loaded.
+CASE_RELATED = ("category__parent", "region", "current_unit", "merged_into")
+CASE_DEFERRED = ("region__boundary",)
+
+
 def visible_case(request: Request, number: str) -> Case:
     """The case if this caller may see it; anything else is a 404, never a 403."""
     case = (
         Case.objects.visible_to(request.user)
-        .select_related("category__parent", "region", "current_unit", "merged_into")
+        .select_related(*CASE_RELATED)
+        .defer(*CASE_DEFERRED)
         .filter(number=number)
         .first()
     )
@@ -124,8 +131,10 @@ class CaseListView(APIView):
         tags=["cases"],
     )
     def get(self, request: Request) -> Response:
-        queryset = Case.objects.visible_to(request.user).select_related(
-            "category__parent", "region", "current_unit", "merged_into"
+        queryset = (
+            Case.objects.visible_to(request.user)
+            .select_related(*CASE_RELATED)
+            .defer(*CASE_DEFERRED)
         )
         filterset = CaseFilterSet(request.query_params, queryset=queryset)
         if not filterset.is_valid():
@@ -220,7 +229,8 @@ class CaseActionView(APIView):
         spec.perform(case, user, dict(serializer.validated_data))
         after = (
             Case.objects.visible_to(user)
-            .select_related("category__parent", "region", "current_unit", "merged_into")
+            .select_related(*CASE_RELATED)
+            .defer(*CASE_DEFERRED)
             .filter(pk=case.pk)
             .first()
         )
