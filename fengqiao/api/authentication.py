@@ -24,12 +24,13 @@ def token_for_key(key: str) -> ApiToken | None:
     """The live ApiToken whose key this is (its user active), or None; notes its last use.
 
     The one check of a raw key, for the ``Token`` header here and Open311's ``api_key``."""
-    token = (
-        ApiToken.objects.select_related("user", "unit")
-        .filter(key_hash=hash_key(key), revoked_at__isnull=True)
-        .first()
-    )
-    if token is None or not token.user.is_active:
+    tokens = ApiToken.objects.select_related("user", "unit")
+    try:
+        # get(), not first(): key hashes are unique, and get() skips the model's ORDER BY.
+        token = tokens.get(key_hash=hash_key(key), revoked_at__isnull=True)
+    except ApiToken.DoesNotExist:
+        return None
+    if not token.user.is_active:
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:
