@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8000
 
-.PHONY: demo test lint typecheck messages fuzz bench bench-locator bench-sweep bench-pages bench-surges bench-api clean
+.PHONY: demo test lint typecheck messages fuzz bench bench-locator bench-sweep bench-pages bench-surges bench-api bench-api-cpu clean
 
 $(VENV)/.runtime: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -46,7 +46,7 @@ messages: $(VENV)/.dev
 	  -l en --no-location --ignore '*/tests/*' --ignore 'demo/data/*'
 	cd fengqiao && DJANGO_SETTINGS_MODULE=fengqiao.settings_test ../$(PY) ../manage.py compilemessages -l en
 
-bench: bench-locator bench-sweep bench-pages bench-surges bench-api
+bench: bench-locator bench-sweep bench-pages bench-surges bench-api bench-api-cpu
 
 ## make bench-locator: 1,000,000 points among 2,000 grids, vectorised locator vs the plain loop
 bench-locator: $(VENV)/.runtime
@@ -67,6 +67,10 @@ bench-surges: $(VENV)/.runtime
 ## make bench-api: the REST API under gunicorn (create, read) against a bare insert view, SQLite and PostgreSQL
 bench-api: $(VENV)/.runtime
 	$(PY) bench/api.py
+
+## make bench-api-cpu: CPU ms and SQL statements per API request (create, read, ceiling), in process
+bench-api-cpu: $(VENV)/.runtime
+	$(PY) bench/api_cpu.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
