@@ -9,6 +9,8 @@ PORT   ?= 8000
 .PHONY: demo test lint typecheck messages fuzz clean bench bench-locator bench-sweep bench-pages \
   bench-surges bench-api bench-textintel bench-dedup bench-hotissues bench-stscan bench-knox
 
+.PHONY: demo test lint typecheck messages fuzz bench bench-locator bench-sweep bench-pages bench-surges bench-api bench-api-cpu clean
+
 $(VENV)/.runtime: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e .
@@ -47,7 +49,7 @@ messages: $(VENV)/.dev
 	  -l en --no-location --ignore '*/tests/*' --ignore 'demo/data/*'
 	cd fengqiao && DJANGO_SETTINGS_MODULE=fengqiao.settings_test ../$(PY) ../manage.py compilemessages -l en
 
-bench: bench-locator bench-sweep bench-pages bench-surges bench-api bench-textintel bench-dedup bench-hotissues bench-stscan bench-knox
+bench: bench-locator bench-sweep bench-pages bench-surges bench-api bench-textintel bench-dedup bench-hotissues bench-stscan bench-knox bench-api-cpu
 
 ## make bench-locator: 1,000,000 points among 2,000 grids, vectorised locator vs the plain loop
 bench-locator: $(VENV)/.runtime
@@ -90,6 +92,10 @@ bench-stscan: $(VENV)/.runtime
 ## make bench-knox: Knox near-repeat test, 12,000 events x 99 and 50,000 events x 999 iterations
 bench-knox: $(VENV)/.runtime
 	$(PY) bench/knox.py
+
+## make bench-api-cpu: CPU ms and SQL statements per API request (create, read, ceiling), in process
+bench-api-cpu: $(VENV)/.runtime
+	$(PY) bench/api_cpu.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
