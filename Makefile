@@ -7,9 +7,8 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 
 .PHONY: demo test lint typecheck messages fuzz clean bench bench-locator bench-sweep bench-pages \
-  bench-surges bench-api bench-textintel bench-dedup bench-hotissues bench-stscan bench-knox
+  bench-surges bench-api bench-api-cpu bench-textintel bench-dedup bench-hotissues bench-stscan bench-knox
 
-.PHONY: demo test lint typecheck messages fuzz bench bench-locator bench-sweep bench-pages bench-surges bench-api bench-api-cpu clean
 
 $(VENV)/.runtime: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
