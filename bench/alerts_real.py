@@ -13,8 +13,9 @@ cleanly when it is absent:
   verdicts into a level, as the surge detector does.
 * **Space-time permutation scan** (``alerts.stscan``, retrospective) on each LA window (3-5
   days) per request type with at least 100 requests: locations are the 99 neighbourhood councils
-  at their polygon centroids (requests by their ``nc_id``), max radius 4 km, max 2 days (at most
-  half of the shortest window), seed 2026.
+  at their polygon centroids (a request belongs to the council whose polygon holds its point;
+  see ``council_of``), max radius 4 km, max 2 days (at most half of the shortest window), seed
+  2026.
 * **Knox test** (``alerts.knox``) on LA illegal dumping and graffiti per window: times in
   fractional days, distance bands 0.1/0.2/0.4/0.8 km, time bands 0.5/1/2 days; once on all
   requests and once with repeat reports of one address and type on one day removed (a second
@@ -179,40 +180,64 @@ def la_requests() -> list[Request]:
     return found
 
 
-def councils() -> tuple[Locations, dict[str, str]]:
+def councils() -> tuple[Locations, dict[str, str], list[Any]]:
+    """The councils at their centroids, their names, and their polygons (file order)."""
     from shapely.geometry import shape
 
     collection = json.loads((DATA / "la_neighborhood_councils.geojson").read_text("utf-8"))
-    ids, names, coordinates = [], {}, []
+    ids, names, coordinates, polygons = [], {}, [], []
     for feature in collection["features"]:
         nc_id = str(feature["properties"]["nc_id"])
-        centre = shape(feature["geometry"]).centroid
+        polygon = shape(feature["geometry"])
         ids.append(nc_id)
         names[nc_id] = str(feature["properties"]["name"])
-        coordinates.append((centre.y, centre.x))
+        coordinates.append((polygon.centroid.y, polygon.centroid.x))
+        polygons.append(polygon)
     raw = np.array(coordinates, dtype=np.float64)
     points = latlon_to_points(raw[:, 0], raw[:, 1])
-    return Locations(ids=tuple(ids), raw=raw, points=points, system="latlon"), names
+    return Locations(ids=tuple(ids), raw=raw, points=points, system="latlon"), names, polygons
+
+
+def council_of(requests: list[Request], locations: Locations, polygons: list[Any]) -> list[int]:
+    """Each request's council: the polygon holding its point; without a point, its ``nc_id``
+    in the 2017/18 files (the 2020 file numbers councils differently from the GeoJSON: its
+    ``nc_id`` 44 is Lake Balboa, the GeoJSON's 44 is Echo Park); -1 when neither works."""
+    import shapely
+
+    where = np.full(len(requests), -1, dtype=np.int64)
+    located = [i for i, r in enumerate(requests) if r.lat is not None and r.lon is not None]
+    lon = np.array([requests[i].lon for i in located], dtype=np.float64)
+    lat = np.array([requests[i].lat for i in located], dtype=np.float64)
+    rows = np.array(located, dtype=np.int64)
+    for k, polygon in enumerate(polygons):
+        inside = shapely.contains_xy(polygon, lon, lat)
+        where[rows[inside & (where[rows] < 0)]] = k
+    index = locations.index()
+    for i, request in enumerate(requests):
+        if request.lat is None and request.dataset != "la_2020_sample":
+            where[i] = index.get(request.nc_id, -1)
+    return [int(k) for k in where]
 
 
 def la_scans(requests: list[Request], replicas: int) -> list[dict[str, Any]]:
-    locations, names = councils()
-    index = locations.index()
+    locations, names, polygons = councils()
+    council = council_of(requests, locations, polygons)
     results = []
-    by_window: dict[str, list[Request]] = defaultdict(list)
-    for request in requests:
-        by_window[request.dataset].append(request)
-    for dataset, rows in sorted(by_window.items()):
+    by_window: dict[str, list[tuple[Request, int]]] = defaultdict(list)
+    for request, where in zip(requests, council, strict=True):
+        by_window[request.dataset].append((request, where))
+    for dataset, pairs in sorted(by_window.items()):
+        rows = [r for r, _where in pairs]
         first = min(r.moment.date() for r in rows)
         last = max(r.moment.date() for r in rows)
         types = Counter(r.kind for r in rows)
         for kind, total in types.most_common():
             if total < SCAN_MIN_REQUESTS:
                 continue
-            mine = [r for r in rows if r.kind == kind and r.nc_id in index]
+            mine = [(r, where) for r, where in pairs if r.kind == kind and where >= 0]
             cases = Cases(
-                location=np.array([index[r.nc_id] for r in mine], dtype=np.int64),
-                day=np.array([(r.moment.date() - first).days for r in mine], dtype=np.int64),
+                location=np.array([where for _r, where in mine], dtype=np.int64),
+                day=np.array([(r.moment.date() - first).days for r, _w in mine], dtype=np.int64),
                 start=first,
                 end=last,
             )
