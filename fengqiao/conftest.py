@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from fengqiao.accounts.models import Membership, Role, Tier, Unit, UnitKind, User
+from fengqiao.regions import locator
 from fengqiao.regions.actions import import_regions
 from fengqiao.regions.models import Region
 
@@ -71,6 +72,14 @@ def _rect(x0: float, y0: float, w: float, h: float) -> dict[str, Any]:
 
 def collection(features: list[dict[str, Any]]) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_locator() -> None:
+    """Each test's database starts over (a rolled-back transaction, which sends no signals), so
+    the process's locator must check the region table again rather than trust the last test's
+    grids for ``locator.RECHECK_SECONDS``."""
+    locator.forget()
 
 
 @pytest.fixture

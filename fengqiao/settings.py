@@ -48,6 +48,11 @@ try:
     # counted in the database (core.ratelimit), so every web worker shares them.
     API_THROTTLE_USER = env_str("API_THROTTLE_USER", "120/min")
     API_THROTTLE_ANON = env_str("API_THROTTLE_ANON", "30/min")
+    # The category-suggestion model (docs/textintel.md): read by the intake page, written by
+    # the worker's weekly retrain (and `fengqiao textintel retrain`).
+    TEXTINTEL_MODEL = Path(
+        env_str("TEXTINTEL_MODEL", str(VAR_DIR / "textintel" / "category-model.bin"))
+    )
 except ConfigError as exc:
     raise ImproperlyConfigured(str(exc)) from exc
 if CALENDAR_UNCOVERED_YEARS not in ("weekdays", "error"):
@@ -124,6 +129,7 @@ INSTALLED_APPS = [
     "fengqiao.notifications",
     "fengqiao.cases",
     "fengqiao.fieldwork",
+    "fengqiao.hazards",
     "fengqiao.portal",
     "fengqiao.demo",
     "fengqiao.api",
@@ -225,6 +231,12 @@ SPECTACULAR_SETTINGS = {
         "AlertLevelEnum": "fengqiao.alerts.models.Level",
         "AlertStatusEnum": "fengqiao.alerts.models.AlertStatus",
         "RegionLevelEnum": "fengqiao.regions.models.Level",
+        "DeadlineStateEnum": "fengqiao.cases.choices.DeadlineState",
+        "HazardStatusEnum": "fengqiao.hazards.choices.HazardStatus",
+        "HazardDeadlineStateEnum": "fengqiao.hazards.choices.DeadlineState",
+        "HazardLevelEnum": "fengqiao.hazards.choices.HazardLevel",
+        "ActionEnum": "fengqiao.cases.choices.Action",
+        "InspectionTaskStatusEnum": "fengqiao.hazards.choices.TaskStatus",
     },
 }
 

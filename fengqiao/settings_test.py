@@ -9,6 +9,8 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-only-key-" + "0123456789abcdef" * 3)
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("DATABASE_URL", "sqlite:///var/test.sqlite3")
+# Never the developer's demo model: tests that want one train it into a temporary folder.
+os.environ.setdefault("TEXTINTEL_MODEL", "var/test-textintel/absent-model.bin")
 
 from fengqiao.settings import *  # noqa: F403
 

@@ -108,6 +108,39 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
 
 # The transient attribute on a User instance that narrows it to one unit for one request.
 ACTING_UNIT_ATTRIBUTE = "acting_unit_id"
+# The transient attribute on a User instance that keeps its active memberships for one request.
+MEMBERSHIPS_ATTRIBUTE = "remembered_memberships"
+
+
+def remember_memberships(user: User) -> None:
+    """Let ``active_memberships`` load this user instance's memberships once and keep them.
+
+    Only for a User instance that lives for one request and whose memberships that request does
+    not change: API token authentication loads a fresh instance per request and calls this.
+    A membership granted or removed meanwhile is seen by the next request (the next instance).
+    """
+    setattr(user, MEMBERSHIPS_ATTRIBUTE, None)
+
+
+def active_memberships(user: User) -> list[Membership]:
+    """The roles ``user`` holds for this request (``Membership.objects.held_by``) in active
+    units, each with its unit, the unit's jurisdiction and the role's region (the regions'
+    boundaries deferred: only their paths are used). One query; none when the instance was
+    given ``remember_memberships`` and has loaded them already. Scoping and the permission
+    checks of the case pages and API (``scope_for``, ``Roles``, ``supervising_unit``) start here.
+    """
+    remembered: list[Membership] | None = getattr(user, MEMBERSHIPS_ATTRIBUTE, None)
+    if remembered is not None:
+        return remembered
+    memberships = list(
+        Membership.objects.held_by(user)
+        .filter(unit__is_active=True)
+        .select_related("unit__jurisdiction", "region")
+        .defer("unit__jurisdiction__boundary", "region__boundary")
+    )
+    if hasattr(user, MEMBERSHIPS_ATTRIBUTE):
+        setattr(user, MEMBERSHIPS_ATTRIBUTE, memberships)
+    return memberships
 
 
 class Membership(models.Model):

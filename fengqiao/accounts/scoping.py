@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from django.db.models import Model, Q, QuerySet
 
-from fengqiao.accounts.models import TERRITORIAL_ROLES, Membership, Role, User
+from fengqiao.accounts.models import TERRITORIAL_ROLES, Role, User, active_memberships
 from fengqiao.regions.models import Region
 
 M = TypeVar("M", bound=Model)
@@ -58,19 +58,15 @@ def _minimal_paths(paths: set[str]) -> tuple[str, ...]:
 
 
 def scope_for(user: User | object) -> Scope:
-    """Compute the scope of a user in one query over their active memberships."""
+    """Compute the scope of a user from their active memberships (``active_memberships``: one
+    query, or none when the request has loaded them already)."""
     if not isinstance(user, User) or not user.is_active:
         return Scope(everything=False, region_paths=(), unit_ids=frozenset())
     if user.is_superuser:
         return Scope(everything=True, region_paths=(), unit_ids=frozenset())
-    memberships = (
-        Membership.objects.held_by(user)
-        .filter(unit__is_active=True)
-        .select_related("unit__jurisdiction", "region")
-    )
     paths: set[str] = set()
     unit_ids: set[int] = set()
-    for membership in memberships:
+    for membership in active_memberships(user):
         # A grid worker's role is held in the community centre, but it covers their grid only:
         # the centre's assigned work (other grids' cases) is not theirs to browse.
         if membership.role != Role.GRID_WORKER:

@@ -27,6 +27,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from fengqiao.accounts.models import Membership, Role, Tier, Unit, UnitKind, User
 from fengqiao.alerts.models import (
@@ -275,7 +276,7 @@ def _append_notes(alert: Alert, by: User, note: str, now: datetime) -> None:
 def acknowledge(alert: Alert, *, by: User, note: str = "") -> Alert:
     """签收: someone has seen the alert and takes it on."""
     alert = _lock(alert)
-    _require(by, alert, [AlertStatus.NEW], _("签收"))
+    _require(by, alert, [AlertStatus.NEW], pgettext("alert", "签收"))
     note = _note(note, required=False, field=_("说明"))
     before, now = alert.status, timezone.now()
     alert.status, alert.acknowledged_at = AlertStatus.ACKNOWLEDGED, now

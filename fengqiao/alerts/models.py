@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fengqiao.accounts.models import Unit
 from fengqiao.cases.models import Case, Category
@@ -150,7 +151,7 @@ class Alert(models.Model):
 class AlertAction(models.TextChoices):
     RAISE = "raise", _("发出预警")
     UPDATE = "update", _("研判更新")
-    ACKNOWLEDGE = "acknowledge", _("签收")
+    ACKNOWLEDGE = "acknowledge", pgettext_lazy("alert", "签收")
     RESPOND = "respond", _("处置")
     CLOSE = "close", _("办结")
     FALSE_ALARM = "false_alarm", _("标记误报")

@@ -19,7 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from fengqiao.accounts.models import Membership, Role, Unit, User
@@ -34,7 +34,7 @@ from fengqiao.regions.models import Region
 PAGE_SIZE = 50
 MAP_LIMIT = 2000
 ACTION_LABELS = {
-    "acknowledge": gettext_lazy("签收"),
+    "acknowledge": pgettext_lazy("alert", "签收"),
     "respond": gettext_lazy("处置"),
     "close": gettext_lazy("办结"),
     "false_alarm": gettext_lazy("标记误报"),

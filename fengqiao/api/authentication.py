@@ -12,7 +12,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 
-from fengqiao.accounts.models import ACTING_UNIT_ATTRIBUTE
+from fengqiao.accounts.models import ACTING_UNIT_ATTRIBUTE, remember_memberships
 from fengqiao.api.models import ApiToken, hash_key
 
 # last_used_at is for operators ("is this token still in use?"): a minute's precision is
@@ -24,12 +24,13 @@ def token_for_key(key: str) -> ApiToken | None:
     """The live ApiToken whose key this is (its user active), or None; notes its last use.
 
     The one check of a raw key, for the ``Token`` header here and Open311's ``api_key``."""
-    token = (
-        ApiToken.objects.select_related("user", "unit")
-        .filter(key_hash=hash_key(key), revoked_at__isnull=True)
-        .first()
-    )
-    if token is None or not token.user.is_active:
+    tokens = ApiToken.objects.select_related("user", "unit")
+    try:
+        # get(), not first(): key hashes are unique, and get() skips the model's ORDER BY.
+        token = tokens.get(key_hash=hash_key(key), revoked_at__isnull=True)
+    except ApiToken.DoesNotExist:
+        return None
+    if not token.user.is_active:
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:
@@ -42,6 +43,9 @@ def acting_user(token: ApiToken) -> Any:
     role elsewhere acts, through this token, only with its role(s) in the token's unit."""
     user = token.user
     setattr(user, ACTING_UNIT_ATTRIBUTE, token.unit_id)
+    # The instance is this request's own (loaded with the token), so its roles, needed by the
+    # scope, the permission checks and the list of allowed actions, are loaded once.
+    remember_memberships(user)
     return user
 
 

@@ -73,17 +73,23 @@ IDEMPOTENCY = OpenApiParameter(
 )
 
 
+# What the case resources show of a case's relations. The region's boundary (up to 15 KB of
+# GeoJSON, decoded on load) is never shown there, so it is not loaded. ``merged_into`` (a whole
+# second case, for its number) is joined only for lists: one case loads it when it has one
+# (a merged case), with one query, instead of every read building and converting its columns.
+CASE_RELATED = ("category__parent", "region", "current_unit")
+CASE_DEFERRED = ("region__boundary",)
+
+
 def visible_case(request: Request, number: str) -> Case:
     """The case if this caller may see it; anything else is a 404, never a 403."""
-    case = (
-        Case.objects.visible_to(request.user)
-        .select_related("category__parent", "region", "current_unit", "merged_into")
-        .filter(number=number)
-        .first()
-    )
-    if case is None:
-        raise Http404
-    return case
+    cases = Case.objects.visible_to(request.user).select_related(*CASE_RELATED)
+    try:
+        # get(), not first(): numbers are unique, and the ORDER BY that first() adds costs
+        # Django more to build over this many columns than the database to run.
+        return cases.defer(*CASE_DEFERRED).get(number=number)
+    except Case.DoesNotExist as exc:
+        raise Http404 from exc
 
 
 def available_actions(user: User, case: Case) -> list[str]:
@@ -124,8 +130,10 @@ class CaseListView(APIView):
         tags=["cases"],
     )
     def get(self, request: Request) -> Response:
-        queryset = Case.objects.visible_to(request.user).select_related(
-            "category__parent", "region", "current_unit", "merged_into"
+        queryset = (
+            Case.objects.visible_to(request.user)
+            .select_related(*CASE_RELATED, "merged_into")
+            .defer(*CASE_DEFERRED)
         )
         filterset = CaseFilterSet(request.query_params, queryset=queryset)
         if not filterset.is_valid():
@@ -220,7 +228,8 @@ class CaseActionView(APIView):
         spec.perform(case, user, dict(serializer.validated_data))
         after = (
             Case.objects.visible_to(user)
-            .select_related("category__parent", "region", "current_unit", "merged_into")
+            .select_related(*CASE_RELATED)
+            .defer(*CASE_DEFERRED)
             .filter(pk=case.pk)
             .first()
         )

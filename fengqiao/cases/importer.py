@@ -104,6 +104,9 @@ class ImportReport:
     errors: list[str] = field(default_factory=list)
     would_create: dict[str, int] = field(default_factory=dict)
     dry_run: bool = False
+    possible_duplicates: list[str] = field(default_factory=list)
+    """Rows of the file that probably report the same matter (批量查重): a notice, not an
+    error, since a history often holds repeat reports on purpose."""
 
     @property
     def ok(self) -> bool:
@@ -386,12 +389,14 @@ def import_cases(data: bytes, filename: str, *, by: User | None, dry_run: bool) 
     now = timezone.now()
     lookups = _Lookups()
     counts: Counter[str] = Counter()
+    parsed_rows: list[_Parsed] = []
     with transaction.atomic():
         for row in rows:
             parsed, problems = _parse_row(row, lookups, now)
             report.errors.extend(problems)
             if parsed is None:
                 continue
+            parsed_rows.append(parsed)
             try:
                 with transaction.atomic():
                     case = _create(parsed, by=by, filename=filename, now=now)
@@ -404,4 +409,29 @@ def import_cases(data: bytes, filename: str, *, by: User | None, dry_run: bool) 
     if report.ok:
         report.would_create = dict(sorted(counts.items()))
         report.created = 0 if dry_run else counts.total()
+    report.possible_duplicates = _duplicates_within(parsed_rows)
     return report
+
+
+def _duplicates_within(rows: list[_Parsed]) -> list[str]:
+    """Pairs of rows that read alike, near each other in place and time (textintel.dedup)."""
+    from fengqiao.textintel.dedup import Report, find_duplicate_pairs
+
+    reports = [
+        Report(
+            id=row.number,
+            text=f"{row.submit['title']}{row.submit.get('description', '')}",
+            lon=row.submit.get("lon"),
+            lat=row.submit.get("lat"),
+            t=row.submit.get("occurred_at"),
+        )
+        for row in rows
+    ]
+    notes = []
+    for pair in sorted(find_duplicate_pairs(reports), key=lambda p: (str(p.first), str(p.second))):
+        where = f"，相距 {pair.distance_m:.0f} 米" if pair.distance_m is not None else ""
+        notes.append(
+            f"第 {pair.first} 行与第 {pair.second} 行可能是同一事项"
+            f"（文字相似度 {pair.similarity:.2f}{where}）。"
+        )
+    return notes

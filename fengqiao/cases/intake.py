@@ -69,10 +69,11 @@ def _clean(value: str, field: str, max_length: int, *, required: bool = True) ->
 
 def _category(category: Category | str) -> Category:
     if isinstance(category, str):
-        found = Category.objects.filter(code=category).select_related("parent").first()
-        if found is None:
-            raise InvalidInput(_("未知的事件类别：%(c)s") % {"c": category})
-        category = found
+        try:
+            # get(), not first(): codes are unique, and get() skips the model's ORDER BY.
+            category = Category.objects.select_related("parent").get(code=category)
+        except Category.DoesNotExist as exc:
+            raise InvalidInput(_("未知的事件类别：%(c)s") % {"c": category}) from exc
     if not category.is_active or category.parent_id is None:
         raise InvalidInput(_("请选择一个启用中的事件小类。"))
     return category

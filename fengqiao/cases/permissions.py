@@ -12,7 +12,7 @@ from collections.abc import Collection
 
 from django.utils.translation import gettext as _
 
-from fengqiao.accounts.models import Membership, Role, Unit, UnitKind, User
+from fengqiao.accounts.models import Membership, Role, Unit, UnitKind, User, active_memberships
 from fengqiao.cases.errors import NotPermitted
 from fengqiao.cases.models import Case
 from fengqiao.cases.routing import tier_rank
@@ -45,15 +45,11 @@ def require(user: User, unit: Unit | None, roles: Collection[str], what: str) ->
 def supervising_unit(user: User, case: Case) -> Unit | None:
     """A centre above the handling unit (or of its tier, for a non-centre unit), covering the
     case, where the user leads or operates."""
-    memberships = (
-        Membership.objects.held_by(user)
-        .filter(
-            role__in=list(SUPERVISING_ROLES),
-            unit__kind=UnitKind.CENTRE,
-            unit__is_active=True,
-        )
-        .select_related("unit__jurisdiction")
-    )
+    memberships = [
+        m
+        for m in active_memberships(user)
+        if m.role in SUPERVISING_ROLES and m.unit.kind == UnitKind.CENTRE
+    ]
     current_rank = tier_rank(case.current_tier)
     handled_by_centre = case.current_unit.kind == UnitKind.CENTRE
     for membership in memberships:
@@ -68,18 +64,15 @@ def supervising_unit(user: User, case: Case) -> Unit | None:
 
 
 class Roles:
-    """A user's memberships loaded once ({unit id: roles}), to decide many actions cheaply."""
+    """A user's memberships loaded once ({unit id: roles}), to decide many actions cheaply
+    (through ``active_memberships``: one query, or none when the request has them already)."""
 
     def __init__(self, user: User) -> None:
         self.user = user
         self.by_unit: dict[int, set[str]] = {}
         if user.is_authenticated and user.is_active:
-            for unit_id, role in (
-                Membership.objects.held_by(user)
-                .filter(unit__is_active=True)
-                .values_list("unit_id", "role")
-            ):
-                self.by_unit.setdefault(unit_id, set()).add(role)
+            for membership in active_memberships(user):
+                self.by_unit.setdefault(membership.unit_id, set()).add(membership.role)
 
     def holds(self, unit_id: int | None, roles: Collection[str]) -> bool:
         if unit_id is None or not self.user.is_active:

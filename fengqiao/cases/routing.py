@@ -31,6 +31,7 @@ def find_unit(kind: str, tier: str, region_path: str) -> Unit | None:
     candidates = Unit.objects.filter(
         is_active=True, kind=kind, tier=tier, jurisdiction__path__in=ancestor_paths(region_path)
     ).select_related("jurisdiction")
+    candidates = candidates.defer("jurisdiction__boundary")  # only its path is needed
     return max(candidates, key=lambda u: len(u.jurisdiction.path), default=None)
 
 
@@ -40,7 +41,7 @@ def _rule_for(category: Category, region: Region) -> RoutingRule | None:
         .filter(Q(category=category) | Q(category_id=category.parent_id) | Q(category__isnull=True))
         .filter(Q(region__isnull=True) | Q(region__path__in=ancestor_paths(region.path)))
     )
-    rules = rules.select_related("region", "unit")
+    rules = rules.select_related("region", "unit").defer("region__boundary")
 
     def specificity(rule: RoutingRule) -> tuple[int, int]:
         by_category = 2 if rule.category_id == category.pk else (1 if rule.category_id else 0)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("map/", lists.case_map, name="map"),
     path("map/data.geojson", lists.map_data, name="map_data"),
     path("new/", entry.new_case, name="new"),
+    path("new/suggest-category/", entry.suggest, name="suggest_category"),
     path("<str:number>/", detail.case_detail, name="detail"),
     path("<str:number>/do/<str:action>/", detail.case_action, name="action"),
     path("<str:number>/attachments/<int:pk>/", detail.attachment, name="attachment"),

@@ -20,6 +20,7 @@ from django.utils import timezone
 from fengqiao.accounts.models import Membership, Role, Tier, Unit, UnitKind, User
 from fengqiao.cases.models import CaseEvent
 from fengqiao.demo.history import CaseSummary, generate_cases
+from fengqiao.demo.prevention import PreventionSummary, load_prevention
 from fengqiao.mediation.demo import create_orgs, load_disputes
 from fengqiao.open311.models import add_demo_attributes
 from fengqiao.regions.actions import import_regions
@@ -67,6 +68,7 @@ class DemoSummary:
     cases: CaseSummary | None = None
     disputes: int = 0
     alerts: dict[str, int] = field(default_factory=dict)  # alerts written, by detector
+    prevention: PreventionSummary | None = None
 
 
 class _People:
@@ -249,4 +251,6 @@ def load_demo(
         from fengqiao.alerts.detectors import catch_up
 
         summary.alerts = catch_up(now or timezone.now()).by_detector
+    # After the cases, so the construction project can take some of them as its own.
+    summary.prevention = load_prevention(now)
     return summary

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -24,9 +25,19 @@ from fengqiao.cases.choices import Channel
 from fengqiao.cases.errors import InvalidInput, NotPermitted
 from fengqiao.cases.intake import submit
 from fengqiao.cases.models import Case, Category
-from fengqiao.fieldwork.models import Patrol, PlaceKind, Visit
+from fengqiao.fieldwork.models import (
+    Patrol,
+    PlaceKind,
+    Visit,
+    Volunteer,
+    VolunteerActivity,
+    VolunteerActivityKind,
+)
 from fengqiao.regions.locator import locate
 from fengqiao.regions.models import Level, Region
+
+if TYPE_CHECKING:
+    from fengqiao.hazards.models import Place
 
 FUTURE_SLACK = timedelta(minutes=10)  # phone clocks drift; a few minutes ahead is not an error
 MAX_PATROL = timedelta(hours=12)
@@ -235,10 +246,12 @@ def log_visit(
     lat: float | None = None,
     report_issue: Mapping[str, Any] | None = None,
     submission_key: str = "",
+    place: Place | None = None,
 ) -> Visit:
     """走访: record a visit in the worker's grid; ``report_issue`` (category, description and
     optionally title) also reports what was found as a case, linked to the visit, in the same
-    transaction. The same ``submission_key`` returns the visit already recorded."""
+    transaction. ``place`` names the key place visited (open, in the worker's grid), which
+    counts towards coverage. The same ``submission_key`` returns the visit already recorded."""
     key = _key(submission_key)
     if key:
         existing = Visit.objects.filter(submission_key=key).first()
@@ -246,9 +259,12 @@ def log_visit(
             if existing.worker_id != worker.pk:
                 raise FieldError(_("提交标识无效，请刷新页面后重试。"))
             return existing
-    own = _own_grid(grid, _require_grids(worker))
+    own = _own_grid(place.grid if place is not None else grid, _require_grids(worker))
+    if place is not None and place.closed:
+        raise FieldError(_("场所“%(name)s”已关闭。") % {"name": place.name}, "place")
     point = _point(lon, lat, [own])
     visit = Visit(
+        place=place,
         grid=own,
         worker=worker,
         visited_at=_moment(visited_at, "visited_at", _("走访时间")),
@@ -333,3 +349,65 @@ def log_patrol(
             raise
         return existing
     return patrol
+
+
+def _may_manage_volunteers(by: User, grid: Region) -> None:
+    from fengqiao.hazards.permissions import FIELD_ROLES, covers
+
+    if not covers(by, grid.path, FIELD_ROLES):
+        raise NotPermitted(_("只有本辖区的网格员或工作人员可以管理志愿者。"))
+
+
+def register_volunteer(
+    *, by: User, grid: Region, name: str, phone: str = "", skills: str = "", joined_on: date
+) -> Volunteer:
+    """登记平安志愿者 in a grid; the name and phone are stored encrypted."""
+    from fengqiao.cases.intake import PHONE
+
+    if grid.level != Level.GRID:
+        raise FieldError(_("请选择网格。"), "grid")
+    _may_manage_volunteers(by, grid)
+    phone = _text(phone, "phone", _("联系电话"), 20, required=False)
+    if phone and not PHONE.match(phone):
+        raise FieldError(_("联系电话格式不正确。"), "phone")
+    if joined_on > timezone.localdate():
+        raise FieldError(_("加入日期不能晚于今天。"), "joined_on")
+    return Volunteer.objects.create(
+        grid=grid,
+        region_path=grid.path,
+        name=_text(name, "name", _("姓名"), 50),
+        phone=phone,
+        skills=_text(skills, "skills", _("特长"), 200, required=False),
+        joined_on=joined_on,
+    )
+
+
+def log_volunteer_activity(
+    *,
+    by: User,
+    volunteer: Volunteer,
+    kind: str,
+    started_at: datetime,
+    hours: Decimal | float | str,
+    note: str,
+) -> VolunteerActivity:
+    """志愿服务记录: one activity of an active volunteer, 0.5 to 24 hours in half hours."""
+    _may_manage_volunteers(by, volunteer.grid)
+    if not volunteer.active:
+        raise FieldError(_("该志愿者已不在册。"), "volunteer")
+    if kind not in VolunteerActivityKind.values:
+        raise FieldError(_("请选择活动类型。"), "kind")
+    try:
+        amount = Decimal(str(hours))
+    except InvalidOperation as exc:
+        raise FieldError(_("时长须为数字。"), "hours") from exc
+    if not (Decimal("0.5") <= amount <= 24) or amount * 2 != int(amount * 2):
+        raise FieldError(_("时长须在 0.5 到 24 小时之间，以半小时计。"), "hours")
+    return VolunteerActivity.objects.create(
+        volunteer=volunteer,
+        kind=kind,
+        started_at=_moment(started_at, "started_at", _("开始时间")),
+        hours=amount,
+        note=_text(note, "note", _("活动内容"), 500),
+        recorded_by=by,
+    )

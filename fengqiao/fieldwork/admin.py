@@ -13,7 +13,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from fengqiao.fieldwork.models import Patrol, Visit
+from fengqiao.fieldwork.models import Patrol, Visit, Volunteer, VolunteerActivity
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -66,4 +66,23 @@ class PatrolAdmin(ReadOnlyAdmin):
     ]
     search_help_text = _("路线、情况、网格或网格员")
     list_select_related = ["grid", "worker"]
+    date_hierarchy = "started_at"
+
+
+@admin.register(Volunteer)
+class VolunteerAdmin(ReadOnlyAdmin):
+    """Registered through ``fieldwork.actions.register_volunteer``; names stay encrypted and
+    are not listed here."""
+
+    list_display = ["id", "grid", "skills", "joined_on", "active"]
+    list_filter = ["active", ("grid", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["grid"]
+    exclude = ["name", "phone"]
+
+
+@admin.register(VolunteerActivity)
+class VolunteerActivityAdmin(ReadOnlyAdmin):
+    list_display = ["started_at", "volunteer", "kind", "hours", "note"]
+    list_filter = ["kind", "started_at"]
+    list_select_related = ["volunteer"]
     date_hierarchy = "started_at"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -21,7 +22,8 @@ from django.utils.translation import gettext_lazy as _
 from fengqiao.cases.errors import CaseError
 from fengqiao.cases.models import Category
 from fengqiao.fieldwork.actions import MAX_PHOTOS
-from fengqiao.fieldwork.models import PlaceKind
+from fengqiao.fieldwork.models import PlaceKind, VolunteerActivityKind
+from fengqiao.hazards.models import Place
 from fengqiao.lib.uploads import UploadLimits, UploadRejected, check_upload
 from fengqiao.regions.models import Region
 
@@ -206,6 +208,12 @@ class VisitForm(LocationMixin, FieldworkForm):
     """走访登记, with an optional issue found on the visit that becomes a case."""
 
     visited_at = LocalDateTimeField(label=_("走访时间"))
+    place = forms.ModelChoiceField(
+        label=_("重点场所（可不选）"),
+        queryset=Place.objects.none(),
+        required=False,
+        help_text=_("走访登记在册的重点场所时请选择，计入走访覆盖率。"),
+    )
     place_kind = forms.ChoiceField(
         label=_("走访对象"),
         choices=PlaceKind.choices,
@@ -249,6 +257,9 @@ class VisitForm(LocationMixin, FieldworkForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["issue_category"].choices = category_choices()  # type: ignore[attr-defined]
+        self.fields["place"].queryset = Place.objects.filter(  # type: ignore[attr-defined]
+            grid__in=list(self.grids.values()), closed=False
+        ).order_by("name")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -280,6 +291,7 @@ class VisitForm(LocationMixin, FieldworkForm):
             "lat": c["lat"],
             "report_issue": issue,
             "submission_key": c["submission_key"],
+            "place": c["place"],
         }
 
 
@@ -326,3 +338,47 @@ class PatrolForm(FieldworkForm):
 def now_local() -> str:
     """The current minute for a ``datetime-local`` input's initial value."""
     return timezone.localtime().strftime(DATETIME_FORMAT)
+
+
+class VolunteerForm(FieldworkForm):
+    """登记平安志愿者."""
+
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    skills = forms.CharField(
+        label=_("特长（可不填）"),
+        max_length=200,
+        required=False,
+        help_text=_("如：调解、法律咨询。"),
+    )
+    joined_on = forms.DateField(label=_("加入日期"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def action_kwargs(self) -> dict[str, Any]:
+        c = self.cleaned_data
+        grid = self.chosen_grid() or next(iter(self.grids.values()))
+        return {
+            "grid": grid,
+            "name": c["name"],
+            "phone": c["phone"],
+            "skills": c["skills"],
+            "joined_on": c["joined_on"],
+        }
+
+
+class VolunteerActivityForm(FieldworkForm):
+    """志愿服务记录."""
+
+    volunteer = forms.ChoiceField(label=_("志愿者"))
+    kind = forms.ChoiceField(label=_("活动类型"), choices=VolunteerActivityKind.choices)
+    started_at = LocalDateTimeField(label=_("开始时间"))
+    hours = forms.DecimalField(
+        label=_("时长（小时）"), min_value=Decimal("0.5"), max_value=24, decimal_places=1
+    )
+    note = forms.CharField(label=_("活动内容"), max_length=500)
+
+    def __init__(self, *args: Any, volunteers: Sequence[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["volunteer"].choices = [  # type: ignore[attr-defined]
+            ("", _("请选择")),
+            *((str(pk), label) for pk, label in volunteers),
+        ]

@@ -3,12 +3,16 @@
 A visit is a call on a household, enterprise, construction project or shop to hear about
 problems before they grow; what it turns up may become a case (``Visit.case``). A patrol is a walk
 or ride through the grid along a route. Both are written only through ``fieldwork.actions``;
-rolling inspections (滚动排查) and coverage come later and build on these.
+rolling inspections (滚动排查) live in ``hazards``; coverage of key places is in
+``fieldwork.coverage``. Volunteers (平安志愿者) and their activities and hours are here too.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -56,6 +60,15 @@ class Visit(models.Model):
     )
     lon = models.FloatField(_("经度"), null=True, blank=True)
     lat = models.FloatField(_("纬度"), null=True, blank=True)
+    # The key place visited (重点场所), when it is one; coverage counts these.
+    place = models.ForeignKey(
+        "hazards.Place",
+        verbose_name=_("重点场所"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="visits",
+    )
     # Sent once per form, so a resubmitted form returns the visit already recorded.
     submission_key = models.CharField(max_length=64, blank=True, default="", editable=False)
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
@@ -124,3 +137,77 @@ class Patrol(models.Model):
     @property
     def duration_minutes(self) -> int:
         return int((self.ended_at - self.started_at).total_seconds() // 60)
+
+
+class VolunteerActivityKind(models.TextChoices):
+    PATROL = "patrol", _("治安巡逻")
+    MEDIATION = "mediation", _("矛盾调解")
+    PUBLICITY = "publicity", _("法治宣传")
+    SERVICE = "service", _("便民服务")
+    OTHER = "other", _("其他")
+
+
+class Volunteer(models.Model):
+    """平安志愿者: a resident who helps in a grid (patrols, mediation, publicity)."""
+
+    grid = models.ForeignKey(
+        Region, verbose_name=_("所在网格"), on_delete=models.PROTECT, related_name="volunteers"
+    )
+    region_path = models.CharField(max_length=80, editable=False)
+    name = EncryptedTextField(_("姓名"))
+    phone = EncryptedTextField(_("联系电话"), blank=True)
+    skills = models.CharField(_("特长"), max_length=200, blank=True)
+    joined_on = models.DateField(_("加入日期"))
+    active = models.BooleanField(_("在册"), default=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("平安志愿者")
+        verbose_name_plural = _("平安志愿者")
+        ordering = ["region_path", "id"]
+        indexes = [
+            models.Index(
+                fields=["region_path"],
+                name="volunteer_region_path_idx",
+                opclasses=["varchar_pattern_ops"],
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('志愿者')} {self.pk}"
+
+
+class VolunteerActivity(models.Model):
+    """One activity of a volunteer and the hours it took (志愿服务时长)."""
+
+    volunteer = models.ForeignKey(
+        Volunteer, verbose_name=_("志愿者"), on_delete=models.PROTECT, related_name="activities"
+    )
+    kind = models.CharField(_("活动类型"), max_length=12, choices=VolunteerActivityKind.choices)
+    started_at = models.DateTimeField(_("开始时间"))
+    hours = models.DecimalField(
+        _("时长（小时）"),
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("24"))],
+    )
+    note = models.CharField(_("活动内容"), max_length=500)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("记录人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("志愿服务记录")
+        verbose_name_plural = _("志愿服务记录")
+        ordering = ["-started_at", "-id"]
+        indexes = [
+            models.Index(fields=["volunteer", "started_at"], name="volact_volunteer_time_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.started_at:%Y-%m-%d}"

@@ -9,4 +9,5 @@ urlpatterns = [
     path("report/<str:number>/", views.report_done, name="report_done"),
     path("visits/new/", views.visit_new, name="visit_new"),
     path("patrols/new/", views.patrol_new, name="patrol_new"),
+    path("volunteers/", views.volunteers, name="volunteers"),
 ]

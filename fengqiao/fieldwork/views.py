@@ -26,8 +26,17 @@ from fengqiao.cases.errors import CaseError
 from fengqiao.cases.models import Case
 from fengqiao.core.keep_post import keep_post, restore
 from fengqiao.fieldwork import actions
-from fengqiao.fieldwork.forms import PatrolForm, ReportForm, VisitForm, now_local
-from fengqiao.fieldwork.models import Patrol, Visit
+from fengqiao.fieldwork.coverage import volunteer_hours
+from fengqiao.fieldwork.forms import (
+    PatrolForm,
+    ReportForm,
+    VisitForm,
+    VolunteerActivityForm,
+    VolunteerForm,
+    now_local,
+)
+from fengqiao.fieldwork.models import Patrol, Visit, Volunteer
+from fengqiao.lib.masking import mask_name
 from fengqiao.regions.models import Region
 
 OPEN_CASES_SHOWN = 100
@@ -191,3 +200,54 @@ def patrol_new(request: HttpRequest) -> HttpResponse:
         initial = {"started_at": now - timedelta(hours=1), "ended_at": now, **restore(request)}
         form = PatrolForm(grids=grids, initial=initial)
     return render(request, "fieldwork/patrol_form.html", {"form": form, "grids": grids})
+
+
+@keep_post
+@require_http_methods(["GET", "POST"])
+def volunteers(request: HttpRequest) -> HttpResponse:
+    """平安志愿者: the volunteers of my grids with this month's hours; register one, or record
+    an activity (two forms on one page, told apart by the button pressed)."""
+    user, grids = _worker(request)
+    people = list(
+        Volunteer.objects.filter(grid__in=grids, active=True).select_related("grid").order_by("id")
+    )
+    choices = [(v.pk, f"{mask_name(v.name)}（{v.grid.name}）") for v in people]
+    register = VolunteerForm(grids=grids, prefix="v")
+    activity = VolunteerActivityForm(
+        grids=grids, volunteers=choices, prefix="a", initial={"started_at": now_local()}
+    )
+    if request.method == "POST" and "register" in request.POST:
+        register = VolunteerForm(request.POST, grids=grids, prefix="v")
+        if register.is_valid():
+            try:
+                actions.register_volunteer(by=user, **register.action_kwargs())
+            except CaseError as exc:
+                register.add_action_error(exc)
+            else:
+                messages.success(request, _("志愿者已登记。"))
+                return redirect("fieldwork:volunteers")
+    elif request.method == "POST":
+        activity = VolunteerActivityForm(request.POST, grids=grids, volunteers=choices, prefix="a")
+        if activity.is_valid():
+            c = activity.cleaned_data
+            chosen = next(v for v in people if str(v.pk) == c["volunteer"])
+            try:
+                actions.log_volunteer_activity(
+                    by=user,
+                    volunteer=chosen,
+                    kind=c["kind"],
+                    started_at=c["started_at"],
+                    hours=c["hours"],
+                    note=c["note"],
+                )
+            except CaseError as exc:
+                activity.add_action_error(exc)
+            else:
+                messages.success(request, _("志愿服务记录已保存。"))
+                return redirect("fieldwork:volunteers")
+    month_start = timezone.localtime().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    prefix = grids[0].path if len(grids) == 1 else ""  # narrows the query; rows are ours anyway
+    hours = volunteer_hours(month_start, timezone.now() + timedelta(minutes=1), prefix)
+    rows = [(label, hours.get(v.pk, 0)) for v, (_pk, label) in zip(people, choices, strict=True)]
+    context = {"rows": rows, "register": register, "activity": activity, "grids": grids}
+    return render(request, "fieldwork/volunteers.html", context)

@@ -18,8 +18,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_stubs_ext import StrPromise
 
 from fengqiao.accounts.models import Tier, User
 from fengqiao.accounts.scoping import regions_visible_to
@@ -222,11 +224,13 @@ def _refer(case: Case, user: User, d: dict[str, Any]) -> Any:
     )
 
 
-PERFORM: dict[str, tuple[type[forms.Form], Callable[[Case, User, dict[str, Any]], Any], str]] = {
+PERFORM: dict[
+    str, tuple[type[forms.Form], Callable[[Case, User, dict[str, Any]], Any], StrPromise]
+] = {
     "party": (
         f.PartyForm,
         lambda c, u, d: actions.save_party(c, actions.PartyInput(**d), by=u),
-        _("登记当事人"),
+        gettext_lazy("登记当事人"),
     ),
     "start": (
         f.StartForm,
@@ -239,28 +243,28 @@ PERFORM: dict[str, tuple[type[forms.Form], Callable[[Case, User, dict[str, Any]]
             facts=d["facts"],
             applied_at=d["applied_at"],
         ),
-        _("受理调解"),
+        gettext_lazy("受理调解"),
     ),
     "session": (
         f.SessionForm,
         lambda c, u, d: actions.record_session(_open(c), by=u, **d),
-        _("记录调解"),
+        gettext_lazy("记录调解"),
     ),
-    "conclude": (f.ConcludeForm, _conclude, _("终结调解")),
+    "conclude": (f.ConcludeForm, _conclude, gettext_lazy("终结调解")),
     "performance": (
         f.PerformanceForm,
         lambda c, u, d: actions.check_performance(
             _last_agreement(c), by=u, performance=d["performance"], note=d["note"]
         ),
-        _("履行回访"),
+        gettext_lazy("履行回访"),
     ),
-    "refer": (f.ReferForm, _refer, _("分流移送")),
+    "refer": (f.ReferForm, _refer, gettext_lazy("分流移送")),
     "risk": (
         f.RiskForm,
         lambda c, u, d: actions.assess_risk(
             c, by=u, level=d["level"], reasons=d["reasons"], note=d["note"]
         ),
-        _("评估激化风险"),
+        gettext_lazy("评估激化风险"),
     ),
 }
 
@@ -437,7 +441,11 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     return render(request, "mediation/referrals.html", {"rows": rows})
 
 
-REFERRAL_ACTIONS = {"accept": _("接收"), "return": _("退回"), "complete": _("登记结果")}
+REFERRAL_ACTIONS = {
+    "accept": gettext_lazy("接收"),
+    "return": gettext_lazy("退回"),
+    "complete": gettext_lazy("登记结果"),
+}
 
 
 @keep_post(back=lambda request, kwargs: reverse("mediation:referrals"))

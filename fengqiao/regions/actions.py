@@ -102,7 +102,10 @@ def import_regions(
     parent, overlap with siblings; see ``lib.regionfile``); any problem raises
     ``RegionFileError`` listing them all and nothing is written. Existing codes are updated only
     with ``replace``. Costs one query per feature plus one pass over all regions for the paths.
+    Tells ``regions.locator`` to look for the change on its next call.
     """
+    from fengqiao.regions import locator  # it imports this module
+
     features = parse_region_geojson(data, source_crs=source_crs, level_override=level_override)
     summary = ImportSummary()
     with transaction.atomic():
@@ -114,6 +117,8 @@ def import_regions(
             summary.created += created
             summary.updated += not created
         rebuild_paths()
+    # The paths are rebuilt in bulk, without signals: the locator must look again.
+    locator.forget()
     summary.by_level = dict(Counter(f.level for f in features))
     return summary
 

@@ -1,12 +1,17 @@
 """Point → grid and its ancestors, for the whole process (定位：坐标 → 网格).
 
 Grids are loaded once into a ``PolygonLocator`` (shapely STRtree, vectorised) and reloaded when
-the grid table changes (checked with one cheap aggregate query per call).
+the region table changes. Whether it changed is checked with one aggregate query (count and
+latest ``updated_at``), at most once every ``RECHECK_SECONDS`` per process, and on the next call
+after ``forget()``: saving or deleting a Region and ``regions.actions.import_regions`` call it,
+so a change made in this process is seen at once, and one made by another process (another web
+worker, a management command) within ``RECHECK_SECONDS``.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +25,9 @@ from fengqiao.regions.actions import boundary_of
 from fengqiao.regions.models import Level, Region
 
 CRS_CHOICES = ("wgs84", "gcj02")
+# How long a process trusts its grids before asking the database whether they changed; the
+# check used to run on every call, a query per located point (an API create).
+RECHECK_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -47,10 +55,18 @@ class _Index:
     locator: PolygonLocator[int]
     regions: dict[int, Region]
     by_code: dict[str, Region]
+    checked_at: float  # time.monotonic() of the last version check
 
 
 _lock = threading.Lock()
 _index: _Index | None = None
+
+
+def forget() -> None:
+    """Check the region table for changes on the next call (reloading only if it changed)."""
+    with _lock:
+        if _index is not None:
+            _index.checked_at = -RECHECK_SECONDS
 
 
 def _version() -> tuple[Any, ...]:
@@ -58,7 +74,7 @@ def _version() -> tuple[Any, ...]:
     return (agg["n"], agg["changed"])
 
 
-def _load(version: tuple[Any, ...]) -> _Index:
+def _load(version: tuple[Any, ...], now: float) -> _Index:
     regions = {r.id: r for r in Region.objects.all()}
     grids = [r for r in regions.values() if r.level == Level.GRID and r.boundary]
     geometries = [boundary_of(g) for g in grids]
@@ -67,15 +83,21 @@ def _load(version: tuple[Any, ...]) -> _Index:
         locator=PolygonLocator([g.id for g in grids], geometries),
         regions=regions,
         by_code={r.code: r for r in regions.values()},
+        checked_at=now,
     )
 
 
 def _current() -> _Index:
     global _index
+    now = time.monotonic()
+    with _lock:
+        if _index is not None and now - _index.checked_at < RECHECK_SECONDS:
+            return _index
     version = _version()
     with _lock:
         if _index is None or _index.version != version:
-            _index = _load(version)
+            _index = _load(version, now)
+        _index.checked_at = now
         return _index
 
 

@@ -22,7 +22,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import pickle  # nosec: loaded only after the header and checksum match; see load()
+import tempfile
 import time
 import unicodedata
 from collections import Counter
@@ -355,19 +357,27 @@ def header_for(model: TextClassifier) -> dict[str, Any]:
 def save(model: TextClassifier, path: Path) -> None:
     """Write the model: magic line, JSON header line (with the payload's SHA-256), pickle.
 
-    Written to a temporary file and renamed, so an interrupted save leaves the old model.
+    Written to a uniquely named temporary file beside ``path``, flushed to disk and renamed over
+    it (``os.replace``, atomic on one file system), so a reader sees the old model or the new one,
+    never half a file, and two saves at once (the worker's retrain and a command) cannot mix.
     """
     payload = pickle.dumps(model, protocol=5)
     header = header_for(model) | {"sha256": hashlib.sha256(payload).hexdigest()}
-    partial = path.with_name(path.name + ".partial")
+    partial: Path | None = None
     try:
-        with partial.open("wb") as handle:
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+        partial = Path(name)
+        with os.fdopen(fd, "wb") as handle:
             handle.write(MAGIC)
             handle.write(json.dumps(header, ensure_ascii=False).encode("utf-8") + b"\n")
             handle.write(payload)
-        partial.replace(path)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(partial, 0o644)  # mkstemp makes it 0600; the web server's account reads it
+        os.replace(partial, path)
     except OSError as exc:
-        partial.unlink(missing_ok=True)
+        if partial is not None:
+            partial.unlink(missing_ok=True)
         raise TextIntelError(f"无法写入模型文件 {path}：{exc.strerror}") from None
 
 
@@ -434,12 +444,11 @@ def timed_train(
 _cache: dict[Path, tuple[float, TextClassifier]] = {}
 
 
-def suggest(text: str, model_path: Path) -> Prediction | None:
-    """The suggested category of one report and its confidence, for intake (受理时的类别建议).
+def cached_model(model_path: Path) -> TextClassifier | None:
+    """The model in ``model_path``, loaded once per process and again when the file changes.
 
-    Returns None when the deployment has no usable model (no file yet, or one that cannot be
-    loaded: the reason is logged), so intake never fails because of a suggestion. The model is
-    loaded once and reloaded when the file changes (``retrain`` replaces it).
+    None when there is no usable model (no file yet, or one that cannot be loaded: the reason
+    is logged as a warning).
     """
     try:
         modified = model_path.stat().st_mtime
@@ -453,4 +462,19 @@ def suggest(text: str, model_path: Path) -> Prediction | None:
             logger.warning("category suggestion disabled: %s", exc)
             return None
         _cache[model_path] = cached
-    return cached[1].predict([text])[0]
+    return cached[1]
+
+
+def model_version(model: TextClassifier) -> str:
+    """A short identifier of a trained model: when it was trained and on how many texts."""
+    return f"{model.trained_at} n={model.n_train}"
+
+
+def suggest(text: str, model_path: Path) -> Prediction | None:
+    """The suggested category of one report and its confidence, for intake (受理时的类别建议).
+
+    Returns None when the deployment has no usable model (see :func:`cached_model`), so intake
+    never fails because of a suggestion. ``retrain`` replaces the file; the next call reloads.
+    """
+    model = cached_model(model_path)
+    return None if model is None else model.predict([text])[0]

@@ -1,11 +1,14 @@
 """Token authentication and the token admin."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from fengqiao.accounts.models import Membership
 from fengqiao.api.models import ApiToken, hash_key
-from fengqiao.api.tests.helpers import assert_error, client_for, make_token
+from fengqiao.api.tests.helpers import assert_error, client_for, make_token, new_case_body
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +99,27 @@ def test_a_token_acts_only_with_the_roles_of_its_unit(personas):
     wide = client_for(district_key)
     listed = {row["number"] for row in wide.get("/api/v1/cases/").json()["results"]}
     assert listed == {near.number, far.number}
+
+
+def _membership_queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, response.content
+    return sum('"accounts_membership"' in q["sql"] for q in captured.captured_queries)
+
+
+def test_a_token_request_loads_its_roles_once(personas):
+    _, key = make_token(personas.community_operator, personas.units["community"])
+    client = client_for(key)
+    number = client.post("/api/v1/cases/", new_case_body(), format="json").json()["number"]
+    # scope, allowed actions and supervision all read the one load of the token user's roles
+    assert _membership_queries(client, f"/api/v1/cases/{number}/") == 1
+
+
+def test_roles_are_loaded_afresh_for_each_request(personas):
+    _, key = make_token(personas.community_operator, personas.units["community"])
+    client = client_for(key)
+    number = client.post("/api/v1/cases/", new_case_body(), format="json").json()["number"]
+    assert client.get(f"/api/v1/cases/{number}/").status_code == 200
+    Membership.objects.filter(user=personas.community_operator).delete()
+    assert_error(client.get(f"/api/v1/cases/{number}/"), 404, "not_found")

@@ -53,6 +53,23 @@ schema = schemathesis.openapi.from_dict(_schema_document())
 APP = get_wsgi_application()
 
 
+@pytest.fixture(autouse=True)
+def keep_the_test_connection() -> Any:
+    """Calling the WSGI app directly fires request_finished, whose close_old_connections would
+    close the test's connection mid-transaction on PostgreSQL (SQLite's in-memory database is
+    never closed); Django's own test client disconnects it the same way."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def api_key(personas: Any) -> str:
     """A community operator's token, and a few cases so that reads find something."""

@@ -99,6 +99,12 @@ def test_bad_page_size_is_400(community, page_size):
     assert list(error["fields"]) == ["page_size"]
 
 
+@pytest.mark.parametrize("page", ["", "abc", "-1"])
+def test_bad_page_is_400(community, page):
+    error = assert_error(community.get(f"/api/v1/cases/?page={page}"), 400, "invalid_input")
+    assert list(error["fields"]) == ["page"]
+
+
 def test_bad_filter_is_400(community):
     error = assert_error(community.get("/api/v1/cases/?status=nonsense"), 400, "invalid_input")
     assert "status" in error["fields"]

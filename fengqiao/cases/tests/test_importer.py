@@ -286,3 +286,23 @@ def test_import_command_fails_listing_the_errors(personas, tmp_path):
         call_command("import_cases", str(path), "--user", "nobody")
     with pytest.raises(CommandError, match="无法读取"):
         call_command("import_cases", str(tmp_path / "missing.csv"))
+
+
+def test_rows_that_repeat_a_matter_are_pointed_out_and_still_imported(personas):
+    repeat = (
+        "小区东门垃圾堆积多日无人清运气味很大,东门垃圾桶旁堆满生活垃圾，多日无人清运，"
+        "夏天气味很大影响居民出行,request-environment,{when},113.05,27.85,,,,待受理,,,"
+    )
+    report = import_cases(
+        csv_file(
+            *GOOD,
+            repeat.format(when="2025-06-01 08:00"),
+            repeat.format(when="2025-06-02 09:30").replace("多日无人清运，", "好几天没人清运，"),
+        ),
+        "台账.csv",
+        by=personas.community_operator,
+        dry_run=True,
+    )
+    assert report.ok and sum(report.would_create.values()) == 5
+    (note,) = report.possible_duplicates
+    assert note.startswith("第 5 行与第 6 行可能是同一事项")

@@ -176,6 +176,33 @@ def test_new_case_entry_warns_about_a_similar_open_case(client, personas):
     assert again.status_code == 302 and Case.objects.count() == 2  # same submission_key
 
 
+def test_new_case_entry_can_merge_the_report_into_the_similar_case(client, personas):
+    from fengqiao.cases.choices import Status
+    from fengqiao.cases.models import Category
+
+    category = Category.objects.get(code="request-environment")
+    existing = make_case(
+        category="request-environment",
+        title="东门垃圾堆积",
+        description="小区东门垃圾堆积多日无人清运",
+    )
+    signed_in(client, personas.community_operator)
+    first = client.post(reverse("cases:new"), new_case_data(category=category.pk))
+    assert f'name="merge_into" value="{existing.number}"' in first.content.decode()
+    # A number that was not offered is ignored: the warning stays and nothing is created.
+    forged = client.post(
+        reverse("cases:new"), new_case_data(category=category.pk, merge_into="FQ-19990101-00001")
+    )
+    assert forged.status_code == 400 and Case.objects.count() == 1
+    merged = client.post(
+        reverse("cases:new"), new_case_data(category=category.pk, merge_into=existing.number)
+    )
+    assert merged.status_code == 302 and merged["Location"].endswith(f"/{existing.number}/")
+    duplicate = Case.objects.exclude(pk=existing.pk).get()
+    assert duplicate.status == Status.MERGED and duplicate.merged_into_id == existing.pk
+    assert existing.events.filter(action="merged_in").exists()
+
+
 def test_new_case_errors_are_shown_beside_fields(client, personas):
     signed_in(client, personas.community_operator)
     response = client.post(

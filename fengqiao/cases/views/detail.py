@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from fengqiao.accounts.models import User
@@ -25,25 +26,25 @@ from fengqiao.core.keep_post import keep_post, restore
 from fengqiao.lib.masking import mask_id_number, mask_name, mask_phone
 
 ACTION_LABELS = {
-    "accept": _("受理"),
-    "reject": _("不予受理"),
-    "claim": _("签收"),
-    "dispatch": _("交办"),
-    "assign_down": _("下派"),
-    "escalate": _("上报上级"),
-    "progress": _("记录进展"),
-    "resolve": _("办结"),
-    "request_extension": _("申请延期"),
-    "decide_extension": _("审批延期"),
-    "return": _("退回"),
-    "suspend": _("挂起"),
-    "resume": _("恢复办理"),
-    "verify": _("核查"),
-    "follow_up": _("回访"),
-    "reopen": _("重新办理"),
-    "merge": _("合并为重复事件"),
-    "supervise": _("督办"),
-    "attach": _("添加附件"),
+    "accept": gettext_lazy("受理"),
+    "reject": gettext_lazy("不予受理"),
+    "claim": gettext_lazy("签收"),
+    "dispatch": gettext_lazy("交办"),
+    "assign_down": gettext_lazy("下派"),
+    "escalate": gettext_lazy("上报上级"),
+    "progress": gettext_lazy("记录进展"),
+    "resolve": gettext_lazy("办结"),
+    "request_extension": gettext_lazy("申请延期"),
+    "decide_extension": gettext_lazy("审批延期"),
+    "return": gettext_lazy("退回"),
+    "suspend": gettext_lazy("挂起"),
+    "resume": gettext_lazy("恢复办理"),
+    "verify": gettext_lazy("核查"),
+    "follow_up": gettext_lazy("回访"),
+    "reopen": gettext_lazy("重新办理"),
+    "merge": gettext_lazy("合并为重复事件"),
+    "supervise": gettext_lazy("督办"),
+    "attach": gettext_lazy("添加附件"),
 }
 
 

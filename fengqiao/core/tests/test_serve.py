@@ -76,3 +76,13 @@ def test_serve_answers_on_loopback_and_stops_cleanly(tmp_path):
         output = server.communicate(timeout=60)[0]
     assert server.returncode == 0, output
     assert "fengqiao worker" in output and "stopped" in output
+
+
+def test_a_child_that_does_not_stop_in_time_is_killed():
+    from fengqiao.core.management.commands.serve import _stopped
+
+    busy = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+    assert _stopped(busy, timeout=0.2) is False
+    assert busy.returncode == -signal.SIGKILL
+    done = subprocess.Popen([sys.executable, "-c", "pass"])
+    assert _stopped(done, timeout=60) is True and done.returncode == 0

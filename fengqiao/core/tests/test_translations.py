@@ -74,3 +74,18 @@ def test_pages_are_chinese_even_for_an_english_browser(client):
 def test_unknown_language_cookie_falls_back_to_chinese(client):
     client.cookies["django_language"] = "xx"
     assert "登录" in client.get(reverse("login")).content.decode()
+
+
+@pytest.mark.django_db
+def test_action_buttons_follow_the_chosen_language(client, personas):
+    # Module-level action labels must be lazy: an eager gettext froze them in Chinese at import.
+    from fengqiao.cases.tests.factories import make_case
+
+    case = make_case()
+    client.force_login(personas.community_operator)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    body = client.get(reverse("cases:detail", args=[case.number])).content.decode()
+    assert "Add attachment" in body and "添加附件" not in body
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    body = client.get(reverse("cases:detail", args=[case.number])).content.decode()
+    assert "添加附件" in body

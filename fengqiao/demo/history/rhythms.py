@@ -195,7 +195,12 @@ HOT_SPOTS = (
     # the space-time scan's kind of pattern, which a three-week hot spot like the one above is
     # not (the scan compares the last days of a grid with its own recent weeks).
     HotSpot(
-        "杏坛花园治安隐患集中", "hazard-public-order", "杏坛社区", "now", 4, 6.0,
+        "杏坛花园治安隐患集中",
+        "hazard-public-order",
+        "杏坛社区",
+        "now",
+        4,
+        6.0,
         (("site", "杏坛花园小区"),),
     ),
 )

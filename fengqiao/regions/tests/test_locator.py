@@ -1,11 +1,17 @@
 """The process-wide locator over the grids in the database."""
 
+from datetime import timedelta
+from types import SimpleNamespace
+
 import pytest
+from django.utils import timezone
 
 from fengqiao.conftest import collection, feature, square
 from fengqiao.lib.gcj02 import wgs84_to_gcj02
+from fengqiao.regions import locator
 from fengqiao.regions.actions import import_regions
 from fengqiao.regions.locator import locate, locate_many
+from fengqiao.regions.models import Region
 
 
 def test_point_in_a_grid_gets_the_grid_and_its_ancestors(region_tree):
@@ -58,3 +64,35 @@ def test_locator_sees_grids_imported_after_it_was_built(region_tree):
     ]
     import_regions(collection(extra))
     assert locate(113.45, 27.85).grid.code == "430298001001001"
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The locator's clock, moved by hand (seconds)."""
+    now = [1000.0]
+    monkeypatch.setattr(locator, "time", SimpleNamespace(monotonic=lambda: now[0]))
+    return now
+
+
+def _move_away(code):
+    Region.objects.filter(code=code).update(
+        boundary=square(120.0, 30.0, 0.1), updated_at=timezone.now() + timedelta(seconds=1)
+    )
+
+
+def test_a_change_from_another_process_is_seen_after_the_recheck_interval(region_tree, clock):
+    assert locate(113.05, 27.85).grid.code == "430299001001001"
+    # An UPDATE sends no signal, as a change made by another process does not reach this one.
+    _move_away("430299001001001")
+    clock[0] += locator.RECHECK_SECONDS / 2
+    assert locate(113.05, 27.85).inside  # still the grids it checked a moment ago
+    clock[0] += locator.RECHECK_SECONDS
+    assert not locate(113.05, 27.85).inside
+
+
+def test_a_region_saved_in_this_process_is_seen_at_once(region_tree, clock):
+    assert locate(113.05, 27.85).inside
+    grid = Region.objects.get(code="430299001001001")
+    grid.boundary = square(120.0, 30.0, 0.1)
+    grid.save()
+    assert not locate(113.05, 27.85).inside

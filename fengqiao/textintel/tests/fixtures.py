@@ -48,3 +48,11 @@ def write_csv(path: Path, rows: list[list[str]], header: list[str]) -> Path:
 def labelled_csv(path: Path, per_class: int = 20, seed: int = 7) -> Path:
     rows = [[str(i), text, label] for i, (text, label) in enumerate(messages(per_class, seed))]
     return write_csv(path, rows, ["id", "content", "category"])
+
+
+# The three topics labelled with category codes of the seeded taxonomy, as retrain labels them.
+CATEGORY_CODES = {
+    "城乡建设": "hazard-construction",
+    "劳动和社会保障": "dispute-wages",
+    "教育文体": "request-other",
+}

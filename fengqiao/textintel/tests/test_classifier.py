@@ -209,3 +209,48 @@ def test_settings_without_the_fast_path_or_the_prefix_still_work():
     settings = classifier.Settings(ngram_max=3, prefix_weight=0.0)
     model = train([t for t, _ in rows], [label for _, label in rows], settings)
     assert model.predict(["学校老师违规补课乱收费"])[0].label == "教育文体"
+
+
+def test_save_replaces_the_model_only_once_the_new_file_is_complete(model, tmp_path, monkeypatch):
+    path = tmp_path / "m.fqm"
+    save(train(["拖欠工资", "道路坑洼"], ["劳动和社会保障", "城乡建设"]), path)
+    seen: dict[str, object] = {}
+    real_replace = os.replace
+
+    def replace(source, target):
+        # At the moment of the rename the old model is still whole, the new one complete.
+        seen["old_labels"] = load(Path(target)).labels
+        seen["new_labels"] = load(Path(source)).labels
+        seen["same_folder"] = Path(source).parent == Path(target).parent
+        real_replace(source, target)
+
+    monkeypatch.setattr("fengqiao.textintel.classifier.os.replace", replace)
+    save(model, path)
+    assert seen == {
+        "old_labels": ["劳动和社会保障", "城乡建设"],
+        "new_labels": model.labels,
+        "same_folder": True,
+    }
+    assert load(path).labels == model.labels
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.fqm"]  # no temporary file left
+
+
+def test_a_failed_save_keeps_the_old_model_and_leaves_no_partial_file(model, tmp_path, monkeypatch):
+    path = tmp_path / "m.fqm"
+    save(model, path)
+    before = path.read_bytes()
+
+    def disk_full(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("fengqiao.textintel.classifier.os.fsync", disk_full)
+    with pytest.raises(TextIntelError, match=r"无法写入模型文件.*No space left"):
+        save(train(["拖欠工资", "道路坑洼"], ["劳动和社会保障", "城乡建设"]), path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["m.fqm"]
+
+
+def test_saved_model_is_readable_by_the_web_servers_account(model, tmp_path):
+    path = tmp_path / "m.fqm"
+    save(model, path)
+    assert path.stat().st_mode & 0o644 == 0o644

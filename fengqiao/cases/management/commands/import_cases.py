@@ -48,3 +48,9 @@ class Command(BaseCommand):
             self.stdout.write(f"已导入：新建 {report.created} 条事件。")
         for key, count in report.would_create.items():
             self.stdout.write(f"  {key}：{count}")
+        if report.possible_duplicates:
+            self.stdout.write(
+                f"提示：{len(report.possible_duplicates)} 对行可能重复（仍已按行导入）："
+            )
+            for note in report.possible_duplicates:
+                self.stdout.write(f"  {note}")

@@ -21,6 +21,19 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
+def _stopped(child: subprocess.Popen[bytes], *, timeout: float) -> bool:
+    """Wait for a child told to stop; kill it if it does not within ``timeout`` (the worker
+    finishes the task in hand, and the weekly model retrain can take minutes: its model file
+    is replaced atomically, so killing it loses only that run). False if it had to be killed."""
+    try:
+        child.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()
+        return False
+    return True
+
+
 class Command(BaseCommand):
     help = "启动 Web 服务（gunicorn），可同时启动后台任务进程。"
 
@@ -65,8 +78,9 @@ class Command(BaseCommand):
             for child in children:
                 if child.poll() is None:
                     child.send_signal(signal.SIGTERM)
-            for child in children:
-                child.wait(timeout=30)
-        codes = [child.returncode for child in children]
+            killed = {child.pid for child in children if not _stopped(child, timeout=30)}
+            for pid in killed:
+                self.stderr.write(f"子进程 {pid} 未在 30 秒内停止，已强制结束。")
+        codes = [child.returncode for child in children if child.pid not in killed]
         if any(code not in (0, -signal.SIGTERM, None) for code in codes):
             raise CommandError(f"子进程异常退出：{codes}")

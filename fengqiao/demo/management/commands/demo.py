@@ -55,6 +55,12 @@ class Command(BaseCommand):
             if summary.alerts:
                 alerts = "，".join(f"{k} {v}" for k, v in sorted(summary.alerts.items()))
                 self.stdout.write(f"研判预警 {sum(summary.alerts.values())} 条：{alerts}。")
+        if summary.prevention is not None:
+            p = summary.prevention
+            self.stdout.write(
+                f"风险防范：重点场所 {p.places} 个，排查计划 {p.plans} 个（任务 {p.tasks} 项），"
+                f"隐患 {p.hazards} 项，平安志愿者 {p.volunteers} 名。"
+            )
         if summary.disputes:
             self.stdout.write(
                 f"多元化解演示纠纷 {summary.disputes} 件（各阶段各一）：调解员 xuelin_tiaojie，"

@@ -14,25 +14,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from fengqiao.textintel import cli
+from fengqiao.textintel.retraining import closed_case_examples
 from fengqiao.textintel.textio import TextIntelError
-
-
-def closed_case_examples() -> tuple[list[str], list[str]]:
-    """Title + description and category code of every closed case (one query, streamed)."""
-    from fengqiao.cases.choices import Status
-    from fengqiao.cases.models import Case
-
-    texts: list[str] = []
-    labels: list[str] = []
-    rows = (
-        Case.objects.filter(status=Status.CLOSED)
-        .order_by("pk")
-        .values_list("title", "description", "category__code")
-    )
-    for title, description, code in rows.iterator(chunk_size=2000):
-        texts.append(f"{title}\n{description}")
-        labels.append(code)
-    return texts, labels
 
 
 class Command(BaseCommand):

@@ -1,0 +1,58 @@
+"""What the category suggestion (类别建议) proposed at intake and what staff chose.
+
+One row per case entered with a suggestion on screen. ``accepted`` is whether the category the
+case was registered under is the suggested one; a correction (纠正) is a row with
+``accepted=False``. The rows measure the suggestion in use (``measures.suggestion_acceptance``)
+and show which categories the model confuses; the next retrain learns from the closed cases
+themselves, not from these rows.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class CategorySuggestion(models.Model):
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("事件"),
+        on_delete=models.PROTECT,
+        related_name="category_suggestions",
+    )
+    suggested_category = models.ForeignKey(
+        "cases.Category", verbose_name=_("建议类别"), on_delete=models.PROTECT, related_name="+"
+    )
+    confidence = models.FloatField(_("置信度"))
+    model_version = models.CharField(_("模型版本"), max_length=64)
+    chosen_category = models.ForeignKey(
+        "cases.Category", verbose_name=_("登记类别"), on_delete=models.PROTECT, related_name="+"
+    )
+    accepted = models.BooleanField(_("采纳建议"))
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("类别建议记录")
+        verbose_name_plural = _("类别建议记录")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # A case is entered once; a repeated submission (same submission key) adds nothing.
+            models.UniqueConstraint(fields=["case"], name="categorysuggestion_one_per_case"),
+            models.CheckConstraint(
+                condition=models.Q(confidence__gte=0) & models.Q(confidence__lte=1),
+                name="categorysuggestion_confidence_0_1",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.suggested_category_id} → {self.chosen_category_id}"
