@@ -19,6 +19,7 @@ from django.utils.translation import pgettext_lazy
 
 from fengqiao.accounts.models import Unit
 from fengqiao.cases.models import Case, Category
+from fengqiao.core.models import AppendOnly
 from fengqiao.regions.models import Region
 
 
@@ -157,7 +158,7 @@ class AlertAction(models.TextChoices):
     FALSE_ALARM = "false_alarm", _("标记误报")
 
 
-class AlertEvent(models.Model):
+class AlertEvent(AppendOnly):
     """One step on an alert's timeline. Append-only."""
 
     alert = models.ForeignKey(
@@ -188,14 +189,6 @@ class AlertEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.created_at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValueError("timeline entries are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise ValueError("timeline entries are append-only")
 
 
 class KeyPeriod(models.Model):

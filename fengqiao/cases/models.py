@@ -29,6 +29,7 @@ from fengqiao.cases.choices import (
     TimeUnit,
 )
 from fengqiao.core.fields import EncryptedTextField
+from fengqiao.core.models import AppendOnly
 from fengqiao.regions.models import Region
 
 
@@ -387,7 +388,7 @@ class Attachment(models.Model):
         return self.original_name
 
 
-class CaseEvent(models.Model):
+class CaseEvent(AppendOnly):
     """One step on a case's timeline (流转记录). Append-only: never updated or deleted."""
 
     case = models.ForeignKey(
@@ -440,14 +441,6 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.created_at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValueError("timeline entries are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise ValueError("timeline entries are append-only")
 
 
 class ExtensionRequest(models.Model):

@@ -8,6 +8,23 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class AppendOnly(models.Model):
+    """A timeline entry (流转记录): written once, never changed or deleted, so history survives.
+
+    The base of every app's timeline model (cases, hazards, alerts)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("timeline entries are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ValueError("timeline entries are append-only")
+
+
 class PeriodicJob(models.Model):
     """When a periodic job (deadline sweep, warning scan, clean-up ...) is next due.
 

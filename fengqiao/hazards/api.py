@@ -494,7 +494,7 @@ class HazardDetailView(APIView):
         operation_id="hazards_retrieve",
         summary="隐患详情（含时间线和可做的动作）",
         parameters=[PK],
-        responses={200: HazardDetailSerializer, **errors(401, 404)},
+        responses={200: HazardDetailSerializer, **errors(401, 404, 429)},
         tags=TAGS,
     )
     def get(self, request: Request, pk: int) -> Response:
@@ -667,7 +667,7 @@ class InspectionMeasuresView(APIView):
         operation_id="hazards_measures_inspections",
         summary="排查覆盖率与按时完成率",
         parameters=[*DATES, OpenApiParameter("by", OpenApiTypes.STR, enum=["grid", "unit"])],
-        responses={200: MEASURE_ROWS, **errors(400, 401, 404)},
+        responses={200: MEASURE_ROWS, **errors(400, 401, 404, 429)},
         tags=TAGS,
     )
     def get(self, request: Request) -> Response:
@@ -714,7 +714,7 @@ class ProjectMeasuresView(APIView):
         operation_id="hazards_measures_projects",
         summary="项目建设环境：办理用时、即时处置率、业主好评率（按项目）",
         parameters=DATES,
-        responses={200: PROJECT_ROWS, **errors(400, 401)},
+        responses={200: PROJECT_ROWS, **errors(400, 401, 429)},
         tags=TAGS,
     )
     def get(self, request: Request) -> Response:

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from fengqiao.accounts.models import Unit
 from fengqiao.cases.models import Case
 from fengqiao.core.fields import EncryptedTextField
+from fengqiao.core.models import AppendOnly
 from fengqiao.hazards.choices import (
     DeadlineState,
     Evaluation,
@@ -243,7 +244,7 @@ class Hazard(models.Model):
         return f"{self.get_level_display()} {self.title}"
 
 
-class HazardEvent(models.Model):
+class HazardEvent(AppendOnly):
     """One step on a hazard's timeline. Append-only: never updated or deleted."""
 
     hazard = models.ForeignKey(
@@ -267,14 +268,6 @@ class HazardEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.created_at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValueError("timeline entries are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise ValueError("timeline entries are append-only")
 
 
 def photo_path(instance: HazardPhoto, filename: str) -> str:
