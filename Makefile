@@ -7,7 +7,8 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 
 .PHONY: demo test lint typecheck messages fuzz clean bench bench-locator bench-sweep bench-pages \
-  bench-surges bench-api bench-api-cpu bench-textintel bench-dedup bench-hotissues bench-stscan bench-knox
+  bench-surges bench-api bench-api-cpu bench-textintel bench-dedup bench-hotissues bench-stscan bench-knox \
+  bench-alerts-real
 
 
 $(VENV)/.runtime: pyproject.toml
@@ -48,7 +49,7 @@ messages: $(VENV)/.dev
 	  -l en --no-location --ignore '*/tests/*' --ignore 'demo/data/*'
 	cd fengqiao && DJANGO_SETTINGS_MODULE=fengqiao.settings_test ../$(PY) ../manage.py compilemessages -l en
 
-bench: bench-locator bench-sweep bench-pages bench-surges bench-api bench-textintel bench-dedup bench-hotissues bench-stscan bench-knox bench-api-cpu
+bench: bench-locator bench-sweep bench-pages bench-surges bench-api bench-textintel bench-dedup bench-hotissues bench-stscan bench-knox bench-api-cpu bench-alerts-real
 
 ## make bench-locator: 1,000,000 points among 2,000 grids, vectorised locator vs the plain loop
 bench-locator: $(VENV)/.runtime
@@ -95,6 +96,10 @@ bench-knox: $(VENV)/.runtime
 ## make bench-api-cpu: CPU ms and SQL statements per API request (create, read, ceiling), in process
 bench-api-cpu: $(VENV)/.runtime
 	$(PY) bench/api_cpu.py
+
+## make bench-alerts-real: surges, space-time scan and Knox on ../shared/data/open311 (skips without it)
+bench-alerts-real: $(VENV)/.runtime
+	$(PY) bench/alerts_real.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

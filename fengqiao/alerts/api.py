@@ -132,7 +132,7 @@ class AlertActionInput(StrictSerializer):
 
 
 class RunInput(StrictSerializer):
-    detectors = serializers.ChoiceField(choices=["rules", "surges"])
+    detectors = serializers.ChoiceField(choices=["rules", "surges", "stscan", "near_repeat"])
 
 
 class AlertPagination(StrictPagination):
@@ -248,7 +248,7 @@ def action_view(name: str) -> type[AlertActionView]:
 class RunDetectorsView(APIView):
     @extend_schema(
         operation_id="alerts_run",
-        summary="立即运行研判（规则或类别激增），由后台任务执行",
+        summary="立即运行研判（规则、类别激增、时空聚集或近重复），由后台任务执行",
         request=RunInput,
         responses={
             202: inline_serializer("RunQueued", {"task_id": serializers.CharField()}),
@@ -261,12 +261,7 @@ class RunDetectorsView(APIView):
             raise ApiError(403, "not_permitted", _("只有领导或管理员可以立即运行研判。"))
         serializer = RunInput(data=request.data)
         serializer.is_valid(raise_exception=True)
-        from fengqiao.alerts.tasks import run_rule_detectors, run_surge_detection
+        from fengqiao.alerts.tasks import ON_DEMAND
 
-        task = (
-            run_rule_detectors
-            if serializer.validated_data["detectors"] == "rules"
-            else (run_surge_detection)
-        )
-        result = task.enqueue()
+        result = ON_DEMAND[serializer.validated_data["detectors"]].enqueue()
         return Response({"task_id": str(result.id)}, status=202)

@@ -759,14 +759,28 @@ def _surge_finding(
 
 
 def catch_up(now: datetime | None = None, *, days: int = 14) -> RunResult:
-    """Run the surge detection for each of the last ``days`` complete days, oldest first, then
-    the rules: after the worker was down, or once when data is loaded (the demo does this).
+    """Run the surge detection for each of the last ``days`` complete days, oldest first, the
+    space-time scan and the near-repeat test for the last complete day, then the rules: after
+    the worker was down, or once when data is loaded (the demo does this).
     A surge lasting several days stays one alert, updated day by day."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     total = RunResult()
     for back in range(days, 0, -1):
         _merge(total, run_surges(today - timedelta(days=back)))
+    # The scan and the Knox test look for patterns alive now: only the last complete day.
+    from fengqiao.alerts.near_repeat import run_near_repeat
+    from fengqiao.alerts.scan_detector import run_scan
+
+    yesterday = today - timedelta(days=1)
+    for name, part in (
+        (Detector.STSCAN, run_scan(yesterday)),
+        (Detector.NEAR_REPEAT, run_near_repeat(yesterday)),
+    ):
+        total.raised += part.raised
+        total.findings += part.findings
+        if part.raised:
+            total.by_detector[name] = total.by_detector.get(name, 0) + part.raised
     _merge(total, run_rules(now))
     return total
 

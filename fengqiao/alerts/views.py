@@ -149,16 +149,16 @@ def may_run_detectors(user: User) -> bool:
 @login_required
 @require_POST
 def run_detectors(request: HttpRequest) -> HttpResponse:
-    """立即研判: enqueue the rule or surge detection for the worker."""
+    """立即研判: enqueue the rules, surges, space-time scan or near-repeat test for the worker."""
     if not may_run_detectors(_user(request)):
         raise Http404
-    from fengqiao.alerts.tasks import run_rule_detectors, run_surge_detection
+    from fengqiao.alerts.tasks import ON_DEMAND
 
-    what = request.POST.get("detectors")
-    if what not in ("rules", "surges"):
+    task = ON_DEMAND.get(request.POST.get("detectors") or "")
+    if task is None:
         messages.error(request, _("请选择要运行的研判。"))
     else:
-        (run_rule_detectors if what == "rules" else run_surge_detection).enqueue()
+        task.enqueue()
         messages.success(request, _("已提交后台运行，稍后刷新查看结果。"))
     return redirect("alerts:list")
 

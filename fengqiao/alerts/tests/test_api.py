@@ -128,5 +128,8 @@ def test_run_on_demand_is_for_leaders(setup: dict[str, Any]) -> None:
     response = setup["leader"].post("/api/v1/alerts/run/", {"detectors": "surges"})
     assert response.status_code == 202
     assert response.json()["task_id"]  # the test settings run tasks at once
+    for what in ("stscan", "near_repeat"):
+        response = setup["leader"].post("/api/v1/alerts/run/", {"detectors": what})
+        assert response.status_code == 202
     response = setup["leader"].post("/api/v1/alerts/run/", {"detectors": "everything"})
     assert response.status_code == 400

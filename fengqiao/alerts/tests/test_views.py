@@ -169,6 +169,9 @@ def test_leaders_can_run_the_detectors_now(personas: Personas, two_alerts: Any) 
     leader = client_for(personas.district_leader)
     assert "立即运行规则研判" in leader.get("/alerts/").content.decode()
     assert leader.post("/alerts/run/", {"detectors": "rules"}).status_code == 302
+    assert "立即运行时空聚集研判" in leader.get("/alerts/").content.decode()
+    for what in ("stscan", "near_repeat"):
+        assert leader.post("/alerts/run/", {"detectors": what}).status_code == 302
     operator = client_for(personas.community_operator)
     assert "立即运行规则研判" not in operator.get("/alerts/").content.decode()
     assert operator.post("/alerts/run/", {"detectors": "rules"}).status_code == 404

@@ -191,6 +191,18 @@ HOT_SPOTS = (
     HotSpot(
         "书香夜市噪声", "request-noise", "书香社区", "now", 21, 0.7, (("shop", "书香夜市烧烤摊"),)
     ),
+    # A burst of a few days (electric-bike batteries stolen night after night, the gate broken):
+    # the space-time scan's kind of pattern, which a three-week hot spot like the one above is
+    # not (the scan compares the last days of a grid with its own recent weeks).
+    HotSpot(
+        "杏坛花园治安隐患集中",
+        "hazard-public-order",
+        "杏坛社区",
+        "now",
+        4,
+        6.0,
+        (("site", "杏坛花园小区"),),
+    ),
 )
 
 

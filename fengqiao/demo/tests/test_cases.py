@@ -287,3 +287,19 @@ def test_demo_alerts_include_the_current_hot_spot_and_can_be_worked(demo, client
     client.post(f"/alerts/{surge.pk}/do/close/", {"close-note": "已约谈夜市经营户，限时收摊"})
     surge.refresh_from_db()
     assert surge.status == AlertStatus.CLOSED
+
+
+def test_demo_burst_is_found_by_the_space_time_scan(demo):
+    from fengqiao.alerts.models import Alert, Detector
+
+    assert "热点：杏坛花园治安隐患集中" in demo
+    found = [
+        alert
+        for alert in Alert.objects.filter(detector=Detector.STSCAN, data__kind="hazard")
+        if alert.evidence.filter(
+            region__name="杏坛社区第1网格", category__code="hazard-public-order"
+        ).count()
+        >= 3
+    ]
+    assert found, "the 杏坛花园 burst raises a space-time cluster alert"
+    assert found[0].data["p_value"] < 0.05
