@@ -82,6 +82,16 @@ def _fresh_locator() -> None:
     locator.forget()
 
 
+@pytest.fixture(autouse=True)
+def _default_language() -> Any:
+    """A request with the English cookie leaves English active in the thread; the next test
+    must start in the site's language (Chinese) whatever ran before it."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def region_tree(db: None) -> dict[str, Region]:
     """The 1 + 2 + 4 + 8 region tree above, imported through ``import_regions``, by code."""
