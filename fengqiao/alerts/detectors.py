@@ -577,6 +577,69 @@ def missing_report_findings(now: datetime, periods: KeyPeriods) -> list[Finding]
     return findings
 
 
+def hazard_overdue_findings(now: datetime, periods: KeyPeriods) -> list[Finding]:
+    """隐患整改超期: per community, registered hazards (风险隐患) past their rectification
+    deadline. One overdue 重大 hazard is orange (red when a key period covers the community),
+    one 较大 hazard or three of any level yellow, otherwise blue. Evidence is the cases the
+    hazards came from or raised; the hazards themselves are listed in ``data``."""
+    from fengqiao.hazards.choices import RUNNING_STATUSES, HazardLevel
+    from fengqiao.hazards.choices import DeadlineState as HazardDeadline
+    from fengqiao.hazards.models import Hazard
+
+    rows = list(
+        Hazard.objects.filter(deadline_state=HazardDeadline.OVERDUE, status__in=RUNNING_STATUSES)
+        .order_by("due_at", "id")
+        .values_list("id", "region_path", "due_at", "level", "title", "case_id", "raised_case_id")
+    )
+    by_community: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+    for row in rows:
+        by_community[_community_path(row[1])].append(row)
+    regions = _regions_by_path(by_community)
+    findings = []
+    for path, hazards in sorted(by_community.items()):
+        region = regions.get(path)
+        if region is None:
+            continue
+        _multiplier, names = periods.for_path(path)
+        levels = {h[3] for h in hazards}
+        if HazardLevel.MAJOR in levels:
+            level = Level.RED if names else Level.ORANGE
+        elif HazardLevel.SERIOUS in levels or len(hazards) >= 3:
+            level = Level.YELLOW
+        else:
+            level = Level.BLUE
+        worst = max((now - h[2]).days for h in hazards if h[2] is not None)
+        titles = "、".join(h[4] for h in hazards[:3]) + ("等" if len(hazards) > 3 else "")
+        explanation = _(
+            "%(region)s有 %(n)d 处风险隐患超过整改期限仍未整改完成（%(titles)s），"
+            "最长已超期 %(days)d 天。请督促责任单位落实整改措施，必要时提级督办。%(key)s"
+        ) % {
+            "region": region.name,
+            "n": len(hazards),
+            "titles": titles,
+            "days": worst,
+            "key": _key_note(names),
+        }
+        cases = {c for h in hazards for c in (h[5], h[6]) if c is not None}
+        findings.append(
+            Finding(
+                detector=Detector.HAZARD_OVERDUE,
+                key=f"hazard_overdue:{region.code}",
+                level=level,
+                region=region,
+                category=None,
+                window_start=min(h[2] for h in hazards if h[2] is not None),
+                window_end=now,
+                title=_("%(region)s %(n)d 处隐患整改超期")
+                % {"region": region.name, "n": len(hazards)},
+                explanation=explanation,
+                evidence=tuple(sorted(cases)),
+                data={"hazards": [h[0] for h in hazards], "worst_days": worst},
+            )
+        )
+    return findings
+
+
 def _common_region(paths: Sequence[str]) -> Region | None:
     """The deepest region whose path is a prefix of every path given."""
     split = [[p for p in path.strip("/").split("/") if p] for path in paths]
@@ -599,6 +662,7 @@ RULES = (
     mass_incident_findings,
     violent_findings,
     missing_report_findings,
+    hazard_overdue_findings,
 )
 
 

@@ -62,6 +62,7 @@ class Detector(models.TextChoices):
     STSCAN = "stscan", _("时空聚集")
     NEAR_REPEAT = "near_repeat", _("近重复")
     MISSING_REPORTS = "missing_reports", _("节点日报告缺报")
+    HAZARD_OVERDUE = "hazard_overdue", _("隐患整改超期")
 
 
 class AlertQuerySet(models.QuerySet["Alert"]):

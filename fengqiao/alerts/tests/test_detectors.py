@@ -251,3 +251,40 @@ def test_communities_missing_yesterdays_key_period_report(personas: Personas, cl
     assert "无异常也须报告" in alert.explanation
     detectors.run_rules()
     assert len(alerts(Detector.MISSING_REPORTS)) == 1
+
+
+def test_hazards_past_their_rectification_deadline_raise_one_alert_per_community(
+    personas: Personas, clock: Any
+) -> None:
+    from fengqiao.hazards import actions as hazard_actions
+    from fengqiao.hazards.jobs import mark_overdue_hazards
+
+    def register(title: str, level: str) -> Any:
+        return hazard_actions.register_hazard(
+            by=personas.grid_worker,
+            hazard_type="fire",
+            level=level,
+            title=title,
+            description="市场东侧消防通道被货物堵塞。",
+            responsible_unit=personas.units["community"],
+            measures="清理杂物，设置禁止堆放标识。",
+            deadline_days=1,
+            lon=113.06,
+            lat=27.85,
+        )
+
+    register("消防通道堆放杂物", "ordinary")
+    detectors.run_rules()
+    assert alerts(Detector.HAZARD_OVERDUE) == []  # not overdue yet
+    clock.shift(timedelta(days=5))
+    assert mark_overdue_hazards(NOW + timedelta(days=5)) == 1
+    detectors.run_rules()
+    [alert] = alerts(Detector.HAZARD_OVERDUE)
+    assert alert.level == Level.BLUE and alert.region.code == COMMUNITY
+    assert "1 处风险隐患超过整改期限" in alert.explanation
+    register("液化气瓶露天存放", "major")
+    clock.shift(timedelta(days=5))
+    mark_overdue_hazards(NOW + timedelta(days=10))
+    detectors.run_rules()
+    [alert] = alerts(Detector.HAZARD_OVERDUE)  # the same pattern, updated
+    assert alert.level == Level.ORANGE and len(alert.data["hazards"]) == 2
