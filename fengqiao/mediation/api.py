@@ -590,12 +590,27 @@ def _scope(request: Request) -> Scope:
     from django.utils.dateparse import parse_datetime
 
     params = request.query_params
-    start, end = parse_datetime(params.get("start", "")), parse_datetime(params.get("end", ""))
-    if start is None or end is None or start.tzinfo is None or end.tzinfo is None or end < start:
+    try:
+        start = parse_datetime(params.get("start", ""))
+        end = parse_datetime(params.get("end", ""))
+    except ValueError:  # well formed but impossible, such as month 13
+        start = end = None
+    if (
+        start is None
+        or end is None
+        or start.tzinfo is None
+        or end.tzinfo is None
+        or end < start
+        # Far-off years have offsets the database cannot store (local mean time before 1901).
+        or not 2000 <= start.year <= 2100
+        or not 2000 <= end.year <= 2100
+    ):
         raise ApiError(
             400,
             "invalid_input",
-            _("start 和 end 须为带时区的 ISO 8601 时间，且 end 不早于 start。"),
+            _(
+                "start 和 end 须为带时区的 ISO 8601 时间（2000 年到 2100 年之间），且 end 不早于 start。"  # noqa: E501
+            ),
             {"start": [params.get("start", "")], "end": [params.get("end", "")]},
         )
     unit = _unit(params["unit"], "unit") if params.get("unit") else None

@@ -156,3 +156,17 @@ def test_a_token_for_another_unit_does_not_carry_the_mediator_role(personas, m):
         f"{BASE}/mediations/{mediation.pk}/conclude/", {"outcome": "withdrawn"}, format="json"
     )
     assert done.status_code == 200, done.json()
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        ("1505-09-11T14:42:51-17:48", "1505-09-12T00:00:00+08:00"),  # found by fuzzing
+        ("2026-13-01T00:00:00+08:00", "2026-12-01T00:00:00+08:00"),  # month 13
+        ("2026-11-01T00:00:00+08:00", "2101-01-01T00:00:00+08:00"),
+    ],
+)
+def test_measures_refuse_impossible_or_far_off_periods(personas, m, start, end):
+    response = api(personas.district_leader).get(f"{BASE}/measures/", {"start": start, "end": end})
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_input"
