@@ -76,6 +76,11 @@ bench-textintel: $(VENV)/.runtime
 	$(PY) bench/textintel_classifier.py
 	$(PY) bench/textintel_replies.py
 
+## make bench-textintel-experiments: candidate category models and ensembles by CV (docs/textintel.md)
+.PHONY: bench-textintel-experiments
+bench-textintel-experiments: $(VENV)/.runtime
+	$(PY) bench/textintel_experiments.py
+
 
 ## make bench-dedup: duplicates among 1,000,000 synthetic reports (precision, recall, query p95, memory)
 bench-dedup: $(VENV)/.runtime
