@@ -8,7 +8,7 @@ PORT   ?= 8000
 
 .PHONY: demo test lint typecheck messages fuzz clean bench bench-locator bench-sweep bench-pages \
   bench-surges bench-api bench-api-cpu bench-textintel bench-dedup bench-hotissues bench-stscan bench-knox \
-  bench-alerts-real
+  bench-alerts-real bench-textintel-experiments
 
 
 $(VENV)/.runtime: pyproject.toml
@@ -77,7 +77,6 @@ bench-textintel: $(VENV)/.runtime
 	$(PY) bench/textintel_replies.py
 
 ## make bench-textintel-experiments: candidate category models and ensembles by CV (docs/textintel.md)
-.PHONY: bench-textintel-experiments
 bench-textintel-experiments: $(VENV)/.runtime
 	$(PY) bench/textintel_experiments.py
 
