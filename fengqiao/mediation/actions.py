@@ -193,6 +193,50 @@ class Revealed:
     id_number: str
 
 
+# The documents a mediation produces (调解文书), by the name used in URLs.
+DOCUMENT_NAMES = {"application": "调解申请书", "agreement": "人民调解协议书", "record": "调解笔录"}
+
+
+def export_document(
+    mediation: Mediation,
+    kind: str,
+    *,
+    by: User,
+    session: Session | None = None,
+    via: str = "web",
+) -> bytes:
+    """调解文书 as PDF: they carry the parties in full, so only those who may reveal the parties
+    get them, and every download is written to the audit trail. Raises NotPermitted, or
+    ``documents.DocumentError`` when the document does not exist yet (no agreement, say)."""
+    from fengqiao.mediation import documents
+
+    if kind not in DOCUMENT_NAMES or (kind == "record") != (session is not None):
+        raise InvalidInput(_("未知的调解文书。"))
+    if not permissions.may_reveal(by, mediation.case):
+        raise NotPermitted(_("调解文书载有当事人完整信息，只有承办单位的调解员和领导可以下载。"))
+    if kind == "application":
+        body = documents.application_pdf(mediation)
+    elif kind == "agreement":
+        body = documents.agreement_pdf(mediation)
+    else:
+        assert session is not None
+        body = documents.record_pdf(mediation, session)
+    AuditEntry.objects.create(
+        kind=AuditEntry.Kind.EXPORT,
+        user=by,
+        object_type="mediation.document",
+        object_id=str(mediation.pk),
+        reason=DOCUMENT_NAMES[kind],
+        detail={
+            "case": mediation.case.number,
+            "document": kind,
+            "session": session.pk if session else None,
+            "via": via,
+        },
+    )
+    return body
+
+
 def reveal_party(party: Party, *, by: User, reason: str) -> Revealed:
     """查看当事人个人信息: the unmasked data, for a mediator or leader of the handling unit, with a
     reason; every reveal is written to the audit trail (who, when, which case, why)."""

@@ -30,7 +30,6 @@ from fengqiao.cases.choices import CaseKind
 from fengqiao.cases.errors import InvalidInput
 from fengqiao.cases.measures import Rate, Scope
 from fengqiao.cases.models import Case, Party
-from fengqiao.core.models import AuditEntry
 from fengqiao.lib.masking import mask_id_number, mask_name, mask_phone
 from fengqiao.mediation import actions, documents, measures, permissions, risk
 from fengqiao.mediation.choices import (
@@ -521,27 +520,12 @@ class DocumentView(APIView):
     )
     def get(self, request: Request, pk: int, kind: str) -> HttpResponse:
         mediation = _mediation(request, pk)
-        user = _user(request)
         if kind not in ("application", "agreement"):
             raise Http404
-        if not permissions.may_reveal(user, mediation.case):
-            raise ApiError(403, "not_permitted", _("只有承办单位的调解员和领导可以下载调解文书。"))
         try:
-            body = (
-                documents.agreement_pdf(mediation)
-                if kind == "agreement"
-                else documents.application_pdf(mediation)
-            )
+            body = actions.export_document(mediation, kind, by=_user(request), via="api")
         except documents.DocumentError as exc:
             raise ApiError(409, "not_allowed", str(exc)) from exc
-        AuditEntry.objects.create(
-            kind=AuditEntry.Kind.EXPORT,
-            user=user,
-            object_type="mediation.document",
-            object_id=str(mediation.pk),
-            reason=kind,
-            detail={"case": mediation.case.number, "document": kind, "via": "api"},
-        )
         response = HttpResponse(body, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{mediation.number}-{kind}.pdf"'
         return response

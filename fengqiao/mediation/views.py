@@ -328,39 +328,20 @@ def session_entry(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "mediation/session.html", context, status=status)
 
 
-DOCUMENTS = {"application": "调解申请书", "agreement": "人民调解协议书", "record": "调解笔录"}
-
-
 @login_required
 @require_GET
 def document(request: HttpRequest, pk: int, kind: str, session: int | None = None) -> HttpResponse:
     """A mediation document as PDF, for those who may see the parties in full; audited."""
-    if kind not in DOCUMENTS:
+    if kind not in actions.DOCUMENT_NAMES or (kind == "record") != (session is not None):
         raise Http404
     mediation = _mediation(request, pk)
-    user = _user(request)
-    if not permissions.may_reveal(user, mediation.case):
-        return HttpResponse(
-            _("调解文书载有当事人完整信息，只有承办单位的调解员和领导可以下载。"), status=403
-        )
+    item = get_object_or_404(mediation.sessions, pk=session) if session is not None else None
     try:
-        if kind == "application":
-            body = documents.application_pdf(mediation)
-        elif kind == "agreement":
-            body = documents.agreement_pdf(mediation)
-        else:
-            item = get_object_or_404(mediation.sessions, pk=session)
-            body = documents.record_pdf(mediation, item)
+        body = actions.export_document(mediation, kind, by=_user(request), session=item)
+    except NotPermitted as exc:
+        return HttpResponse(exc.message, status=403, content_type="text/plain; charset=utf-8")
     except documents.DocumentError as exc:
         return HttpResponse(str(exc), status=409, content_type="text/plain; charset=utf-8")
-    AuditEntry.objects.create(
-        kind=AuditEntry.Kind.EXPORT,
-        user=user,
-        object_type="mediation.document",
-        object_id=str(mediation.pk),
-        reason=DOCUMENTS[kind],
-        detail={"case": mediation.case.number, "document": kind, "session": session},
-    )
     response = HttpResponse(body, content_type="application/pdf")
     name = f"{mediation.number}-{kind}{f'-{session}' if session else ''}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -170,3 +170,17 @@ def test_measures_refuse_impossible_or_far_off_periods(personas, m, start, end):
     response = api(personas.district_leader).get(f"{BASE}/measures/", {"start": start, "end": end})
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "invalid_input"
+
+
+def test_documents_through_the_api_share_the_web_checks_and_audit(personas, m):
+    mediation = started(personas, m)
+    url = f"{BASE}/mediations/{mediation.pk}/documents/"
+    refused = api(personas.community_operator).get(url + "application/")
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "not_permitted"
+    not_yet = api(m.mediator).get(url + "agreement/")  # no agreement recorded yet
+    assert not_yet.status_code == 409 and not_yet.json()["error"]["code"] == "not_allowed"
+    assert not AuditEntry.objects.exists()
+    pdf = api(m.mediator).get(url + "application/")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    entry = AuditEntry.objects.get()
+    assert (entry.reason, entry.detail["via"]) == ("调解申请书", "api")
