@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import timedelta
 from typing import Any
 
@@ -14,27 +15,37 @@ from rest_framework.request import Request
 
 from fengqiao.accounts.models import ACTING_UNIT_ATTRIBUTE, remember_memberships
 from fengqiao.api.models import ApiToken, hash_key
+from fengqiao.core.generation import Memo
 
 # last_used_at is for operators ("is this token still in use?"): a minute's precision is
 # enough and spares a write on every request.
 LAST_USED_PRECISION = timedelta(minutes=1)
 
 
+def _load_tokens() -> dict[str, ApiToken]:
+    live = ApiToken.objects.filter(revoked_at__isnull=True, user__is_active=True)
+    return {token.key_hash: token for token in live.select_related("user", "unit")}
+
+
+# The live tokens by key hash, per process, reloaded when a token, user or unit changes
+# (core.generation): revoking a token in the admin refuses it on the very next request.
+_tokens = Memo(_load_tokens)
+
+
 def token_for_key(key: str) -> ApiToken | None:
     """The live ApiToken whose key this is (its user active), or None; notes its last use.
 
-    The one check of a raw key, for the ``Token`` header here and Open311's ``api_key``."""
-    tokens = ApiToken.objects.select_related("user", "unit")
-    try:
-        # get(), not first(): key hashes are unique, and get() skips the model's ORDER BY.
-        token = tokens.get(key_hash=hash_key(key), revoked_at__isnull=True)
-    except ApiToken.DoesNotExist:
+    The one check of a raw key, for the ``Token`` header here and Open311's ``api_key``.
+    The token and its user are this request's own copies: the caller may mark them."""
+    shared = _tokens.get().get(hash_key(key))
+    if shared is None:
         return None
-    if not token.user.is_active:
-        return None
+    token, user = copy.copy(shared), copy.copy(shared.user)
+    token.user = user
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
     return token
 
 

@@ -20,9 +20,35 @@ from fengqiao.lib.masking import mask_name, mask_phone
 from fengqiao.regions.locator import CRS_CHOICES
 from fengqiao.regions.models import Region
 
+# Fields that hold other fields (bound to them as their parent): copied deeply, never shared.
+WITH_CHILDREN = (
+    serializers.BaseSerializer,
+    serializers.ManyRelatedField,
+    serializers.ListField,
+    serializers.DictField,
+)
+
+
+def copy_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """Fresh, unbound copies of a serializer's fields, cheaper than DRF's deep copy.
+
+    A plain field is copied shallowly: binding it to a serializer only sets attributes on the
+    copy (name, parent, source), and DRF's deep copy, which calls each field's ``__init__``
+    again, cost more than the rest of a response. Fields with children of their own (nested
+    serializers, lists) are deep-copied, so that no child keeps a parent of an earlier request.
+    """
+    return {
+        name: copy.deepcopy(field) if isinstance(field, WITH_CHILDREN) else copy.copy(field)
+        for name, field in fields.items()
+    }
+
 
 class StrictSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    """A serializer that rejects unknown fields with a 400 naming them."""
+    """A serializer that rejects unknown fields with a 400 naming them (fields copied by
+    ``copy_fields``)."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:  # type: ignore[type-arg]
+        return copy_fields(self._declared_fields)
 
     def to_internal_value(self, data: Any) -> Any:
         if hasattr(data, "keys"):
@@ -40,9 +66,9 @@ class OutputSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
     DRF rebuilds a ModelSerializer's fields from the model's metadata for every instance (every
     request), which cost a case response more than a millisecond. Here the first instance of
-    each class keeps the fields it built, and every instance gets a deep copy of them (fresh,
-    unbound fields, as DRF gives it). Only for serializers whose fields depend on nothing but
-    the class (no ``depth``, no fields chosen from the context or the request).
+    each class keeps the fields it built, and every instance gets copies of them
+    (``copy_fields``), unbound, as DRF gives them. Only for serializers whose fields depend on
+    nothing but the class (no ``depth``, no fields chosen from the context or the request).
     """
 
     def get_fields(self) -> dict[str, serializers.Field]:  # type: ignore[type-arg]
@@ -51,7 +77,7 @@ class OutputSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         if built is None:
             built = super().get_fields()
             cls._fields_built = built  # type: ignore[attr-defined]
-        return copy.deepcopy(built)
+        return copy_fields(built)
 
 
 class CaseSerializer(OutputSerializer):

@@ -22,6 +22,7 @@ from fengqiao.cases.choices import Action, Channel, Status
 from fengqiao.cases.errors import InvalidInput, NotPermitted
 from fengqiao.cases.models import Case, CaseNumber, Category
 from fengqiao.cases.routing import route
+from fengqiao.core.generation import Memo
 from fengqiao.regions.locator import locate
 from fengqiao.regions.models import Level, Region
 
@@ -31,11 +32,14 @@ FUTURE_SLACK = timedelta(minutes=10)
 
 
 def _next_number(now: datetime) -> str:
-    """FQ-YYYYMMDD-NNNNN, counted per local day; the counter row serialises concurrent intake.
+    """FQ-YYYYMMDD-NNNNN, counted per local day: unique and increasing, not gap-free.
 
-    One statement (an upsert that returns the new count; SQLite 3.35+ and PostgreSQL) instead
-    of four: the counter row stays locked until the caller's transaction commits, so every
-    statement saved here shortens the time concurrent submissions wait for each other.
+    One statement, an upsert that returns the new count (SQLite 3.35+ and PostgreSQL). Intake
+    calls it outside the case's transaction, so it commits at once and the counter row is
+    locked only for that statement: concurrent submissions no longer queue behind each other's
+    whole transaction. The price is a gap when a create fails after taking its number (a
+    database error, a crash); see docs/decisions.md. Inside a caller's own transaction (an
+    import batch) the row stays locked until that transaction commits, as any write does.
     """
     day = timezone.localdate(now)
     table, day_column, last = (
@@ -67,13 +71,20 @@ def _clean(value: str, field: str, max_length: int, *, required: bool = True) ->
     return value
 
 
+def _load_categories() -> dict[str, Category]:
+    return {c.code: c for c in Category.objects.select_related("parent")}
+
+
+# Every category by code, shared by the process's threads (read-only), reloaded on any change.
+_categories = Memo(_load_categories)
+
+
 def _category(category: Category | str) -> Category:
     if isinstance(category, str):
-        try:
-            # get(), not first(): codes are unique, and get() skips the model's ORDER BY.
-            category = Category.objects.select_related("parent").get(code=category)
-        except Category.DoesNotExist as exc:
-            raise InvalidInput(_("未知的事件类别：%(c)s") % {"c": category}) from exc
+        found = _categories.get().get(category)
+        if found is None:
+            raise InvalidInput(_("未知的事件类别：%(c)s") % {"c": category})
+        category = found
     if not category.is_active or category.parent_id is None:
         raise InvalidInput(_("请选择一个启用中的事件小类。"))
     return category
@@ -249,15 +260,15 @@ def _create(case: Case, unit: Unit, by: User | None, now: datetime, *, notify: b
     case.tracking_code = new_tracking_code()
     case.current_unit, case.current_tier, case.status = unit, unit.tier, Status.SUBMITTED
     c = case.category
-    # Everything that needs no lock is done before the transaction takes the counter row.
     case.accept_due_at = deadlines.deadline(now, c.accept_within, c.accept_unit)
     deadlines.set_due(case, case.accept_due_at, now)
+    # The number commits on its own (see _next_number), before the case's transaction.
+    case.number = _next_number(now)
     with transaction.atomic():
         return _insert(case, unit, by, now, notify=notify)
 
 
 def _insert(case: Case, unit: Unit, by: User | None, now: datetime, *, notify: bool) -> Case:
-    case.number = _next_number(now)
     case.save()
     record(
         case,

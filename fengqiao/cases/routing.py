@@ -3,14 +3,19 @@
 By default a case goes to the unit of its category's default kind and tier whose jurisdiction
 covers the case's region (usually the community centre of the grid). Routing rules, edited in
 the admin, override that per category and region subtree; the most specific rule wins.
+
+The active units and rules are read from a per-process copy (``core.generation.Memo``) that is
+reloaded whenever a unit, region or rule changes, so routing a case runs no query of its own
+besides the stamp check; the units it returns are shared by the process's threads (read-only).
 """
 
 from __future__ import annotations
 
-from django.db.models import Q
+from dataclasses import dataclass
 
 from fengqiao.accounts.models import Tier, Unit, UnitKind
 from fengqiao.cases.models import Category, RoutingRule
+from fengqiao.core.generation import Memo
 from fengqiao.regions.models import Region
 
 TIER_ORDER = [Tier.GRID, Tier.COMMUNITY, Tier.STREET, Tier.DISTRICT]
@@ -26,22 +31,45 @@ def ancestor_paths(path: str) -> list[str]:
     return ["/" + "/".join(codes[: i + 1]) + "/" for i in range(len(codes))]
 
 
+@dataclass(frozen=True)
+class _Table:
+    """The active units by (kind, tier, jurisdiction path) and the active routing rules."""
+
+    units: dict[tuple[str, str, str], Unit]
+    rules: list[RoutingRule]
+
+
+def _load_table() -> _Table:
+    units: dict[tuple[str, str, str], Unit] = {}
+    active = Unit.objects.filter(is_active=True).select_related("jurisdiction")
+    for unit in active.defer("jurisdiction__boundary"):  # only the paths are needed
+        # The first in the model's order wins a tie, as the query per call did.
+        units.setdefault((unit.kind, unit.tier, unit.jurisdiction.path), unit)
+    rules = RoutingRule.objects.filter(is_active=True).select_related("region", "unit")
+    return _Table(units, list(rules.defer("region__boundary").order_by("id")))
+
+
+_table = Memo(_load_table)
+
+
 def find_unit(kind: str, tier: str, region_path: str) -> Unit | None:
     """The active unit of ``kind`` and ``tier`` whose jurisdiction covers the region (nearest)."""
-    candidates = Unit.objects.filter(
-        is_active=True, kind=kind, tier=tier, jurisdiction__path__in=ancestor_paths(region_path)
-    ).select_related("jurisdiction")
-    candidates = candidates.defer("jurisdiction__boundary")  # only its path is needed
-    return max(candidates, key=lambda u: len(u.jurisdiction.path), default=None)
+    units = _table.get().units
+    for path in reversed(ancestor_paths(region_path)):
+        unit = units.get((kind, tier, path))
+        if unit is not None:
+            return unit
+    return None
 
 
 def _rule_for(category: Category, region: Region) -> RoutingRule | None:
-    rules = (
-        RoutingRule.objects.filter(is_active=True)
-        .filter(Q(category=category) | Q(category_id=category.parent_id) | Q(category__isnull=True))
-        .filter(Q(region__isnull=True) | Q(region__path__in=ancestor_paths(region.path)))
-    )
-    rules = rules.select_related("region", "unit").defer("region__boundary")
+    paths = set(ancestor_paths(region.path))
+    categories = {category.pk, category.parent_id, None}
+    rules = [
+        rule
+        for rule in _table.get().rules
+        if rule.category_id in categories and (rule.region is None or rule.region.path in paths)
+    ]
 
     def specificity(rule: RoutingRule) -> tuple[int, int]:
         by_category = 2 if rule.category_id == category.pk else (1 if rule.category_id else 0)

@@ -81,13 +81,12 @@ def _flip(query: Q, state: str, action: str, label: str, now: datetime) -> int:
 
 
 def _email_digests(per_unit: dict[int, list[str]], label: str, now: datetime) -> None:
-    cache: dict[int, list[tuple[int, str]]] = {}
     rows = []
     with transaction.atomic():
         for unit_id, lines in per_unit.items():
             subject = f"{len(lines)} 件事件{label}"
             body = "\n".join(lines[:200]) + ("\n……" if len(lines) > 200 else "")
-            rows += email_rows(unit_id, subject, body, case_id=None, now=now, emails=cache)
+            rows += email_rows(unit_id, subject, body, case_id=None, now=now)
         bulk_queue(rows)
 
 

@@ -92,3 +92,23 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.count}"
+
+
+class Generation(models.Model):
+    """The stamp of the reference data (参考数据版本): one row whose ``value`` database triggers
+    replace with a fresh random string on every write to the tables that routing, intake and
+    token checks read (units, memberships, users, regions, categories, routing rules, API
+    tokens), whoever writes them: a request, a bulk update, a command or another process.
+
+    ``fengqiao.core.generation`` keeps per-process copies of those tables and reloads them when
+    the stamp changes; see its docstring for why the value is random rather than a counter.
+    """
+
+    value = models.CharField(_("版本"), max_length=40)
+
+    class Meta:
+        verbose_name = _("参考数据版本")
+        verbose_name_plural = _("参考数据版本")
+
+    def __str__(self) -> str:
+        return self.value

@@ -25,7 +25,7 @@ from __future__ import annotations
 import ipaddress
 from datetime import UTC, datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
@@ -74,6 +74,21 @@ def client_ip(request: HttpRequest) -> str:
     return str(address)
 
 
+def _count_in_window(key: str, start: datetime, limit: int) -> bool:
+    """The common case of ``hit``: one more use in the current window, below the limit.
+
+    The same UPDATE as ``current.update(count=F("count") + 1)`` below, written out because it
+    runs on every API request and the ORM took several times longer to build it than the
+    database to run it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            'UPDATE core_ratecounter SET "count" = "count" + 1'
+            ' WHERE "key" = %s AND "window_start" = %s AND "count" < %s',
+            [key, connection.ops.adapt_datetimefield_value(start), limit],
+        )
+        return bool(cursor.rowcount)
+
+
 def hit(key: str, limit: int, window_seconds: int, *, now: datetime | None = None) -> bool:
     """Count one use of ``key``; True if it is within ``limit`` uses in the current window.
 
@@ -85,10 +100,10 @@ def hit(key: str, limit: int, window_seconds: int, *, now: datetime | None = Non
     if limit <= 0:
         return False
     start = window_start(now or timezone.now(), window_seconds)
+    if _count_in_window(key, start, limit):
+        return True
     rows = RateCounter.objects.filter(key=key)
     current = rows.filter(window_start=start, count__lt=limit)
-    if current.update(count=F("count") + 1):
-        return True
     # A row left from an earlier window starts over. "Any other window", not "an earlier one",
     # so that a worker whose clock runs behind can never lock a client out.
     if rows.exclude(window_start=start).update(window_start=start, count=1):

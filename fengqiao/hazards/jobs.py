@@ -161,13 +161,12 @@ def mark_overdue_hazards(now: datetime) -> int:
 
 def _email_digests(per_unit: dict[int, list[str]], now: datetime) -> None:
     """One e-mail per unit listing its newly overdue hazards, not one per hazard."""
-    cache: dict[int, list[tuple[int, str]]] = {}
     rows: list[Notification] = []
     with transaction.atomic():
         for unit_id, titles in per_unit.items():
             body = "\n".join(titles[:200]) + ("\n……" if len(titles) > 200 else "")
             subject = f"{len(titles)} 项隐患整改已超期"
-            rows += email_rows(unit_id, subject, body, case_id=None, now=now, emails=cache)
+            rows += email_rows(unit_id, subject, body, case_id=None, now=now)
         bulk_queue(rows)
 
 

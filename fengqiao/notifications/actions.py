@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from fengqiao.accounts.models import Membership, Unit, User
+from fengqiao.core.generation import Memo
 from fengqiao.notifications.models import Channel, Notification, State
 from fengqiao.notifications.sms import sms_provider
 
@@ -30,20 +31,23 @@ def _schedule_delivery() -> None:
     transaction.on_commit(lambda: deliver_notifications.enqueue())
 
 
-def _member_emails(
-    unit_id: int, cache: dict[int, list[tuple[int, str]]] | None
-) -> list[tuple[int, str]]:
-    if cache is not None and unit_id in cache:
-        return cache[unit_id]
-    found = list(
-        Membership.objects.filter(unit_id=unit_id, user__is_active=True)
+def _load_member_emails() -> dict[int, list[tuple[int, str]]]:
+    found: dict[int, list[tuple[int, str]]] = {}
+    members = (
+        Membership.objects.filter(user__is_active=True)
         .exclude(user__email="")
-        .values_list("user_id", "user__email")
+        .values_list("unit_id", "user_id", "user__email")
+        .order_by("unit_id", "user_id")
         .distinct()
     )
-    if cache is not None:
-        cache[unit_id] = found
+    for unit_id, user_id, address in members:
+        found.setdefault(unit_id, []).append((user_id, address))
     return found
+
+
+# Each unit's active members with an e-mail address, per process, reloaded when memberships or
+# users change (core.generation): queuing a unit's notices runs no query for them.
+_member_emails = Memo(_load_member_emails)
 
 
 def inbox_row(
@@ -69,10 +73,8 @@ def email_rows(
     *,
     case_id: int | None,
     now: datetime,
-    emails: dict[int, list[tuple[int, str]]] | None = None,
 ) -> list[Notification]:
-    """An e-mail to each member of the unit with an address; ``emails`` caches the addresses
-    per unit for bulk callers (the sweep)."""
+    """An e-mail to each member of the unit with an address."""
     return [
         Notification(
             channel=Channel.EMAIL,
@@ -84,7 +86,7 @@ def email_rows(
             created_at=now,
             next_attempt_at=now,
         )
-        for user_id, address in _member_emails(unit_id, emails)
+        for user_id, address in _member_emails.get().get(unit_id, ())
     ]
 
 
@@ -95,12 +97,11 @@ def unit_rows(
     *,
     case_id: int | None,
     now: datetime,
-    emails: dict[int, list[tuple[int, str]]] | None = None,
 ) -> list[Notification]:
     """Outbox rows for a unit: its inbox entry and an e-mail to each member with an address."""
     return [
         inbox_row(unit_id, subject, body, case_id=case_id, now=now),
-        *email_rows(unit_id, subject, body, case_id=case_id, now=now, emails=emails),
+        *email_rows(unit_id, subject, body, case_id=case_id, now=now),
     ]
 
 

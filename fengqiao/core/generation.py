@@ -1,0 +1,71 @@
+"""Per-process copies of reference data, reloaded when it changes (参考数据缓存).
+
+Routing a new case, checking an API token and finding a unit's e-mail recipients read the same
+small tables on every request (units, memberships, users, regions, categories, routing rules,
+tokens), and those tables change a few times a day. ``Memo`` keeps what a loader built from them
+and asks the database one question per use: has the stamp changed? The stamp is the one row of
+``core.Generation``; triggers (migration ``core.0004``) give it a fresh random value on every
+write to those tables, in the writer's transaction, whoever writes (the admin, a bulk
+``update()``, a command, raw SQL, another process). So the very next request in every worker
+sees a change once it commits, as if there were no copy.
+
+Why a random value and not a counter: a counter goes back when a transaction rolls back, and a
+copy loaded inside that transaction (which sees its own uncommitted writes) would be labelled
+with a number that a later, different change reaches again. A random value is never reused.
+
+Why the stamp is read before loading: a change that commits between the two leaves a copy
+newer than its label, which is reloaded at the next use; the other order could label old data
+with the new stamp.
+
+Values handed out are shared by every thread of the process: treat them as read-only.
+Costs: one single-row primary-key SELECT per ``Memo.get`` (tens of microseconds), and a
+reload of the loader's query after each change. Where the row is missing (a test database
+that was flushed), nothing is kept and every call loads.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+from django.db import connection
+
+T = TypeVar("T")
+
+_MISSING = object()
+
+
+def current() -> str | None:
+    """The reference-data stamp as this connection sees it, or None if the row is missing."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT value FROM core_generation WHERE id = 1")
+        row = cursor.fetchone()
+    return None if row is None else str(row[0])
+
+
+class Memo(Generic[T]):
+    """What ``load()`` returns, kept while the reference-data stamp stays the same."""
+
+    def __init__(self, load: Callable[[], T]) -> None:
+        self._load = load
+        self._lock = threading.Lock()
+        self._stamp: str | None = None
+        self._value: object = _MISSING
+
+    def get(self) -> T:
+        stamp = current()
+        if stamp is not None:
+            with self._lock:
+                if stamp == self._stamp and self._value is not _MISSING:
+                    return self._value  # type: ignore[return-value]
+        value = self._load()
+        if stamp is not None:
+            with self._lock:
+                self._stamp, self._value = stamp, value
+        return value
+
+    def forget(self) -> None:
+        """Drop the copy (tests that change the tables behind the triggers' back)."""
+        with self._lock:
+            self._stamp, self._value = None, _MISSING

@@ -1,0 +1,152 @@
+"""The reference-data stamp: triggers move it on every write, copies follow it."""
+
+import threading
+
+import pytest
+from django.db import connection, connections, transaction
+
+from fengqiao.accounts.models import Membership, Role, Unit, User
+from fengqiao.api.models import ApiToken
+from fengqiao.cases.models import Category, RoutingRule
+from fengqiao.core.generation import Memo, current
+from fengqiao.regions.models import Region
+
+pytestmark = pytest.mark.django_db
+
+
+def counting_memo(load=lambda: object()):
+    calls = []
+
+    def loader():
+        calls.append(1)
+        return load()
+
+    return Memo(loader), calls
+
+
+def test_a_memo_loads_once_while_nothing_changes(region_tree):
+    memo, calls = counting_memo()
+    first = memo.get()
+    assert memo.get() is first and memo.get() is first
+    assert len(calls) == 1
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        pytest.param(
+            lambda p: Unit.objects.filter(pk=p.units["street"].pk).update(phone="1"), id="unit"
+        ),
+        pytest.param(lambda p: Region.objects.filter(level="grid").update(name="x"), id="region"),
+        pytest.param(
+            lambda p: Category.objects.filter(code="dispute-wages").update(priority="urgent"),
+            id="category",
+        ),
+        pytest.param(
+            lambda p: User.objects.filter(pk=p.street_operator.pk).update(email="a@b.cn"), id="user"
+        ),
+        pytest.param(
+            lambda p: Membership.objects.filter(user=p.street_operator).delete(), id="membership"
+        ),
+        pytest.param(
+            lambda p: Membership.objects.create(
+                user=p.outsider, unit=p.units["street"], role=Role.OPERATOR
+            ),
+            id="membership-insert",
+        ),
+        pytest.param(
+            lambda p: RoutingRule.objects.create(
+                category=Category.objects.get(code="dispute-wages"), unit=p.department
+            ),
+            id="routing-rule",
+        ),
+        pytest.param(
+            lambda p: ApiToken.objects.filter(unit=p.units["street"]).update(name="renamed"),
+            id="token",
+        ),
+    ],
+)
+def test_any_write_to_the_reference_tables_moves_the_stamp_and_reloads(personas, write):
+    ApiToken.objects.create(
+        name="t", user=personas.street_operator, unit=personas.units["street"], key_hash="h" * 64
+    )
+    memo, calls = counting_memo()
+    memo.get()
+    before = current()
+    write(personas)
+    assert current() != before
+    memo.get()
+    assert len(calls) == 2
+
+
+def test_a_write_elsewhere_leaves_the_stamp(personas):
+    before = current()
+    from fengqiao.cases.tests.factories import make_case
+
+    make_case()
+    assert current() == before
+
+
+def test_raw_sql_moves_the_stamp_too(personas):
+    before = current()
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE cases_routingrule SET is_active = is_active")
+        cursor.execute(
+            "UPDATE accounts_unit SET phone = phone WHERE id = %s", [personas.department.pk]
+        )
+    assert current() != before
+
+
+def test_a_rolled_back_write_never_labels_a_copy_that_comes_back(personas):
+    """Inside the transaction the copy sees the uncommitted rule; after the rollback the stamp
+    is the old one again, so the copy is not taken for the committed state."""
+    memo = Memo(lambda: RoutingRule.objects.count())
+    assert memo.get() == 0
+    outside = current()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        RoutingRule.objects.create(
+            category=Category.objects.get(code="dispute-wages"), unit=personas.department
+        )
+        assert memo.get() == 1
+        raise RuntimeError("roll back")
+    assert current() == outside
+    assert memo.get() == 0
+
+
+def test_without_the_row_nothing_is_kept(region_tree):
+    memo, calls = counting_memo()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM core_generation")
+    assert current() is None
+    memo.get(), memo.get()
+    assert len(calls) == 2
+
+
+def test_forget_drops_the_copy(region_tree):
+    memo, calls = counting_memo()
+    memo.get()
+    memo.forget()
+    memo.get()
+    assert len(calls) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_committed_by_another_connection_is_seen_on_the_next_use(personas):
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "threads with their own connections are tested on PostgreSQL (make test runs it there)"
+        )
+    memo = Memo(lambda: set(RoutingRule.objects.values_list("unit_id", flat=True)))
+    assert memo.get() == set()
+    category = Category.objects.get(code="dispute-wages")
+
+    def other_worker():
+        try:
+            RoutingRule.objects.create(category=category, unit=personas.department)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=other_worker)
+    thread.start()
+    thread.join()
+    assert memo.get() == {personas.department.pk}
