@@ -3,21 +3,22 @@
 Run from the repository root::
 
     python bench/api_cpu.py [--requests 300] [--rounds 3] [--seed 7] [--profile create|read]
-                            [--json]
+                            [--db sqlite|postgresql] [--pg-url URL] [--json]
 
 Wall-clock figures of ``bench/api.py`` move with the load of a shared machine; CPU time of one
-thread much less. This makes a temporary SQLite file (WAL, as ``bench/api.py``), and in a child
-process with the production settings (DEBUG off, ``CONN_MAX_AGE=0``, the bench's URL map with
-the ceiling view) sets it up as ``bench/api.py`` does (demo district without cases, a service
-account operating the district centre, its token). It then sends, through Django's test client
-in one thread, ``--requests`` of each kind (``ceiling``: ``POST /bench/insert/``; ``create``:
-``POST /api/v1/cases/`` with the token; ``read``: ``GET /api/v1/cases/{number}/``), ``--rounds``
-times, and reports the least process CPU milliseconds per request over the rounds (the least is
-the one least disturbed by other processes) and the SQL statements per request (Django's
-``CaptureQueriesContext`` over one round, BEGIN/COMMIT/SAVEPOINT excluded as Django logs them).
-The API's rate limits are raised out of the way but still counted, as under gunicorn.
-``--profile`` adds a cProfile of one round of that kind, ``--show-sql`` the statements of one
-request of each kind (to stderr).
+thread much less. This makes a temporary SQLite file (WAL, as ``bench/api.py``), or with
+``--db postgresql`` a throwaway database on ``--pg-url`` (dropped afterwards; only this
+process's CPU is counted, not the server's), and in a child process with the production
+settings (DEBUG off, the bench's URL map with the ceiling view) sets it up as ``bench/api.py``
+does (demo district without cases, a service account operating the district centre, its
+token). It then sends, through Django's test client in one thread, ``--requests`` of each kind
+(``ceiling``: ``POST /bench/insert/``; ``create``: ``POST /api/v1/cases/`` with the token;
+``read``: ``GET /api/v1/cases/{number}/``), ``--rounds`` times, and reports the least process
+CPU milliseconds per request over the rounds (the least is the one least disturbed by other
+processes) and the SQL statements per request (Django's ``CaptureQueriesContext`` over one
+round, BEGIN/COMMIT/SAVEPOINT excluded as Django logs them). The API's rate limits are raised
+out of the way but still counted, as under gunicorn. ``--profile`` adds a cProfile of one round
+of that kind, ``--show-sql`` the statements of one request of each kind (to stderr).
 """
 
 from __future__ import annotations
@@ -25,9 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from typing import Any
@@ -37,7 +36,7 @@ sys.path.insert(0, os.path.join(ROOT, "bench"))
 sys.path.insert(0, ROOT)
 
 from api import THROTTLE, bodies, child_setup  # noqa: E402
-from sweep import progress, run_child  # noqa: E402
+from sweep import on_postgresql, on_sqlite, progress, run_child  # noqa: E402
 
 KINDS = ("ceiling", "create", "read")
 
@@ -51,7 +50,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--show-sql", action="store_true", help="print one request's SQL")
     parser.add_argument("--json", action="store_true", help="print JSON instead of markdown")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--db", default="sqlite", help=argparse.SUPPRESS)
+    parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--result-file", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.requests < 1 or args.rounds < 1:
@@ -63,20 +63,22 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.child:
         return child_main(args)
-    workdir = tempfile.mkdtemp(prefix="fengqiao-bench-cpu-")
-    try:
-        child_args = [f"--requests={args.requests}", f"--rounds={args.rounds}"]
-        child_args += [f"--seed={args.seed}"]
-        if args.profile:
-            child_args.append(f"--profile={args.profile}")
-        if args.show_sql:
-            child_args.append("--show-sql")
-        url = f"sqlite:///{workdir}/bench.sqlite3"
-        result = run_child("sqlite", url, workdir, child_args, script=__file__, host="testserver")
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-    if "error" in result:
-        progress(f"failed: {result['error']}")
+    child_args = [f"--requests={args.requests}", f"--rounds={args.rounds}"]
+    child_args += [f"--seed={args.seed}"]
+    if args.profile:
+        child_args.append(f"--profile={args.profile}")
+    if args.show_sql:
+        child_args.append("--show-sql")
+
+    def child(db: str, url: str, workdir: str) -> dict[str, Any]:
+        return run_child(db, url, workdir, child_args, script=__file__, host="testserver")
+
+    if args.db == "postgresql":
+        result = on_postgresql(args.pg_url, f"fengqiao_bench_cpu_{os.getpid()}", child)
+    else:
+        result = on_sqlite(child)
+    if "error" in result or "skipped" in result:
+        progress(f"failed: {result.get('error') or result['skipped']}")
         return 1
     print(json.dumps(result, indent=2) if args.json else markdown(result))
     return 0

@@ -142,6 +142,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "fengqiao.core.middleware.ReferenceDataMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "fengqiao.core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -17,16 +17,24 @@ Why the stamp is read before loading: a change that commits between the two leav
 newer than its label, which is reloaded at the next use; the other order could label old data
 with the new stamp.
 
+Within one web request the stamp is read once (``pinned``, entered by
+``core.middleware.ReferenceDataMiddleware``): a create used it four times, a database round
+trip each. A model saved or deleted through the ORM during the request (the admin) unpins it,
+so the same request sees its own change; a bulk ``update()`` inside a request is seen from the
+next request on.
+
 Values handed out are shared by every thread of the process: treat them as read-only.
-Costs: one single-row primary-key SELECT per ``Memo.get`` (tens of microseconds), and a
-reload of the loader's query after each change. Where the row is missing (a test database
-that was flushed), nothing is kept and every call loads.
+Costs: one single-row primary-key SELECT per request (or per ``Memo.get`` outside requests),
+and a reload of the loader's query after each change. Where the row is missing (a test
+database that was flushed), nothing is kept and every call loads.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Generic, TypeVar
 
 from django.db import connection
@@ -36,12 +44,51 @@ T = TypeVar("T")
 _MISSING = object()
 
 
+# Inside ``pinned``: a list holding the stamp once read (empty until then); else None.
+_pin: ContextVar[list[str | None] | None] = ContextVar("fengqiao_generation_pin", default=None)
+
+# The tables whose writes move the stamp (the triggers of migration core.0004), as model labels.
+REFERENCE_MODELS = (
+    "accounts.User",
+    "accounts.Unit",
+    "accounts.Membership",
+    "regions.Region",
+    "cases.Category",
+    "cases.RoutingRule",
+    "api.ApiToken",
+)
+
+
 def current() -> str | None:
     """The reference-data stamp as this connection sees it, or None if the row is missing."""
+    pin = _pin.get()
+    if pin:
+        return pin[0]
     with connection.cursor() as cursor:
         cursor.execute("SELECT value FROM core_generation WHERE id = 1")
         row = cursor.fetchone()
-    return None if row is None else str(row[0])
+    stamp = None if row is None else str(row[0])
+    if pin is not None:
+        pin.append(stamp)
+    return stamp
+
+
+@contextmanager
+def pinned() -> Iterator[None]:
+    """Read the stamp at most once inside this block (one web request)."""
+    token = _pin.set([])
+    try:
+        yield
+    finally:
+        _pin.reset(token)
+
+
+def unpin(**_: object) -> None:
+    """Forget the stamp read in this block: the next use reads it again (a ``post_save`` and
+    ``post_delete`` receiver of the reference models, connected in ``core.apps``)."""
+    pin = _pin.get()
+    if pin:
+        pin.clear()
 
 
 class Memo(Generic[T]):

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
+from fengqiao.core import generation
+
 
 class ChosenLanguageMiddleware:
     """Activate the language from the language cookie (set by ``/i18n/setlang/``), else Chinese.
@@ -29,3 +31,15 @@ class ChosenLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class ReferenceDataMiddleware:
+    """Check the reference-data stamp once per request (``core.generation.pinned``), however
+    many per-process copies (routing, categories, tokens, recipients) the request uses."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with generation.pinned():
+            return self.get_response(request)

@@ -150,3 +150,52 @@ def test_a_change_committed_by_another_connection_is_seen_on_the_next_use(person
     thread.start()
     thread.join()
     assert memo.get() == {personas.department.pk}
+
+
+def test_the_triggers_cover_exactly_the_reference_models():
+    import importlib
+
+    from django.apps import apps
+
+    from fengqiao.core.generation import REFERENCE_MODELS
+
+    migration = importlib.import_module("fengqiao.core.migrations.0004_generation")
+    assert sorted(apps.get_model(label)._meta.db_table for label in REFERENCE_MODELS) == sorted(
+        migration.TABLES
+    )
+
+
+def test_inside_a_request_the_stamp_is_read_once(personas, django_assert_num_queries):
+    from fengqiao.core.generation import pinned
+
+    with pinned(), django_assert_num_queries(1):
+        first = current()
+        assert current() == first and current() == first
+
+
+def test_a_save_inside_the_request_is_seen_by_the_same_request(personas):
+    from fengqiao.core.generation import pinned
+
+    memo = Memo(lambda: RoutingRule.objects.count())
+    with pinned():
+        assert memo.get() == 0
+        RoutingRule.objects.create(
+            category=Category.objects.get(code="dispute-wages"), unit=personas.department
+        )
+        assert memo.get() == 1
+
+
+def test_an_api_create_reads_the_stamp_once(personas):
+    """A create uses four copies (token, category, routing, recipients): one stamp read."""
+    from django.test.utils import CaptureQueriesContext
+
+    from fengqiao.api.tests.helpers import client_for, make_token, new_case_body
+
+    _, key = make_token(personas.community_operator, personas.units["community"])
+    client = client_for(key)
+    assert client.post("/api/v1/cases/", new_case_body(), format="json").status_code == 201
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post("/api/v1/cases/", new_case_body(), format="json")
+    assert response.status_code == 201, response.content
+    stamps = [q for q in captured.captured_queries if "core_generation" in q["sql"]]
+    assert len(stamps) == 1
