@@ -166,7 +166,7 @@ class CaseListView(APIView):
             **serializer.validated_data,
         )
         url = reverse("api:case-detail", args=[case.number])
-        return Response(s.CaseSerializer(case).data, status=201, headers={"Location": url})
+        return Response(s.case_data(case), status=201, headers={"Location": url})
 
 
 class CaseDetailView(APIView):
