@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -30,6 +30,8 @@ def _load_tokens() -> dict[str, ApiToken]:
 # The live tokens by key hash, per process, reloaded when a token, user or unit changes
 # (core.generation): revoking a token in the admin refuses it on the very next request.
 _tokens = Memo(_load_tokens)
+# When this process last wrote each token's last_used_at (key hash → time).
+_noted: dict[str, datetime] = {}
 
 
 def token_for_key(key: str) -> ApiToken | None:
@@ -43,9 +45,12 @@ def token_for_key(key: str) -> ApiToken | None:
     token, user = copy.copy(shared), copy.copy(shared.user)
     token.user = user
     now = timezone.now()
-    if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:
+    # The copy's last_used_at is as loaded (on PostgreSQL the update below does not reload it),
+    # so this process remembers when it last noted each token.
+    last = max(filter(None, (token.last_used_at, _noted.get(token.key_hash))), default=None)
+    if last is None or now - last > LAST_USED_PRECISION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-        token.last_used_at = now
+        _noted[token.key_hash] = token.last_used_at = now
     return token
 
 

@@ -123,3 +123,16 @@ def test_roles_are_loaded_afresh_for_each_request(personas):
     assert client.get(f"/api/v1/cases/{number}/").status_code == 200
     Membership.objects.filter(user=personas.community_operator).delete()
     assert_error(client.get(f"/api/v1/cases/{number}/"), 404, "not_found")
+
+
+def test_last_use_is_written_at_most_once_a_minute(personas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _, key = make_token(personas.community_operator, personas.units["community"])
+    client = client_for(key)
+    with CaptureQueriesContext(connection) as captured:
+        for _ in range(3):
+            assert client.get("/api/v1/units/").status_code == 200
+    writes = [q for q in captured.captured_queries if q["sql"].startswith('UPDATE "api_apitoken"')]
+    assert len(writes) == 1

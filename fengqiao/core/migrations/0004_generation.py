@@ -2,7 +2,8 @@
 
 Every INSERT, UPDATE or DELETE (and, on PostgreSQL, TRUNCATE) of the tables below gives the one
 ``core_generation`` row a new random value, in the writer's transaction, so a rolled-back write
-leaves the old value and a committed one is seen by every process.
+leaves the old value and a committed one is seen by every process. On PostgreSQL an UPDATE that
+changes only a bookkeeping column (a login time, a token's last use) does not.
 """
 
 from django.db import migrations, models
@@ -17,6 +18,10 @@ TABLES = [
     "api_apitoken",
 ]
 EVENTS = ["INSERT", "UPDATE", "DELETE"]
+# Columns written as bookkeeping, not reference data: on PostgreSQL an UPDATE that changes only
+# these leaves the stamp (and takes no lock on its row), so a user's login or a token's
+# last-used time never waits behind a long import that changed reference data.
+BOOKKEEPING = {"accounts_user": "last_login", "api_apitoken": "last_used_at"}
 
 SQLITE_BUMP = "UPDATE core_generation SET value = lower(hex(randomblob(16))) WHERE id = 1;"
 POSTGRES_FUNCTION = """
@@ -35,9 +40,21 @@ def create_triggers(apps, schema_editor):  # type: ignore[no-untyped-def]
     if schema_editor.connection.vendor == "postgresql":
         run(POSTGRES_FUNCTION)
         for table in TABLES:
+            column = BOOKKEEPING.get(table)
+            if column is None:
+                run(
+                    f"CREATE TRIGGER fq_generation AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+                    f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION fq_generation_bump()"
+                )
+                continue
             run(
-                f"CREATE TRIGGER fq_generation AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+                f"CREATE TRIGGER fq_generation AFTER INSERT OR DELETE OR TRUNCATE "
                 f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION fq_generation_bump()"
+            )
+            run(
+                f"CREATE TRIGGER fq_generation_update AFTER UPDATE ON {table} FOR EACH ROW "
+                f"WHEN ((to_jsonb(OLD) - '{column}') IS DISTINCT FROM (to_jsonb(NEW) - '{column}')) "
+                f"EXECUTE FUNCTION fq_generation_bump()"
             )
     elif schema_editor.connection.vendor == "sqlite":
         for table in TABLES:
@@ -56,6 +73,7 @@ def drop_triggers(apps, schema_editor):  # type: ignore[no-untyped-def]
     if schema_editor.connection.vendor == "postgresql":
         for table in TABLES:
             run(f"DROP TRIGGER IF EXISTS fq_generation ON {table}")
+            run(f"DROP TRIGGER IF EXISTS fq_generation_update ON {table}")
         run("DROP FUNCTION IF EXISTS fq_generation_bump()")
     else:
         for table in TABLES:

@@ -199,3 +199,21 @@ def test_an_api_create_reads_the_stamp_once(personas):
     assert response.status_code == 201, response.content
     stamps = [q for q in captured.captured_queries if "core_generation" in q["sql"]]
     assert len(stamps) == 1
+
+
+def test_bookkeeping_columns_leave_the_stamp_on_postgresql(personas):
+    """A login or a token's last use is not reference data: on PostgreSQL it neither moves the
+    stamp nor waits for the stamp's row lock (SQLite serialises all writers anyway)."""
+    from django.utils import timezone
+
+    if connection.vendor != "postgresql":
+        pytest.skip("column-aware triggers are PostgreSQL's (make test runs it there)")
+    token = ApiToken.objects.create(
+        name="t", user=personas.street_operator, unit=personas.units["street"], key_hash="k" * 64
+    )
+    before = current()
+    User.objects.filter(pk=personas.street_operator.pk).update(last_login=timezone.now())
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    assert current() == before
+    User.objects.filter(pk=personas.street_operator.pk).update(first_name="新")
+    assert current() != before
