@@ -12,6 +12,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fengqiao.core.generation import Memo
 from fengqiao.regions.models import Region
 
 
@@ -125,22 +126,32 @@ def remember_memberships(user: User) -> None:
 def active_memberships(user: User) -> list[Membership]:
     """The roles ``user`` holds for this request (``Membership.objects.held_by``) in active
     units, each with its unit, the unit's jurisdiction and the role's region (the regions'
-    boundaries deferred: only their paths are used). One query; none when the instance was
-    given ``remember_memberships`` and has loaded them already. Scoping and the permission
-    checks of the case pages and API (``scope_for``, ``Roles``, ``supervising_unit``) start here.
+    boundaries deferred: only their paths are used). Scoping and the permission checks of the
+    case pages and API (``scope_for``, ``Roles``, ``supervising_unit``) start here.
+
+    From the process's copy of every active membership (``core.generation.Memo``, reloaded when
+    a membership, unit, user or region changes): no query of its own besides the request's
+    stamp check. The instances are shared by the process's threads: read-only.
     """
     remembered: list[Membership] | None = getattr(user, MEMBERSHIPS_ATTRIBUTE, None)
     if remembered is not None:
         return remembered
-    memberships = list(
-        Membership.objects.held_by(user)
-        .filter(unit__is_active=True)
-        .select_related("unit__jurisdiction", "region")
-        .defer("unit__jurisdiction__boundary", "region__boundary")
-    )
+    memberships = _memberships.get().get(user.pk, []) if user.pk is not None else []
+    acting_unit_id = getattr(user, ACTING_UNIT_ATTRIBUTE, None)
+    if acting_unit_id is not None:
+        memberships = [m for m in memberships if m.unit_id == acting_unit_id]
     if hasattr(user, MEMBERSHIPS_ATTRIBUTE):
         setattr(user, MEMBERSHIPS_ATTRIBUTE, memberships)
-    return memberships
+    return list(memberships)
+
+
+def _load_memberships() -> dict[int, list[Membership]]:
+    by_user: dict[int, list[Membership]] = {}
+    active = Membership.objects.filter(unit__is_active=True).order_by("id")
+    active = active.select_related("unit__jurisdiction", "region")
+    for membership in active.defer("unit__jurisdiction__boundary", "region__boundary"):
+        by_user.setdefault(membership.user_id, []).append(membership)
+    return by_user
 
 
 class Membership(models.Model):
@@ -190,3 +201,7 @@ class Membership(models.Model):
     @property
     def scope_region(self) -> Region:
         return self.region or self.unit.jurisdiction
+
+
+# Every active membership by user id, per process (see ``active_memberships``).
+_memberships = Memo(_load_memberships)

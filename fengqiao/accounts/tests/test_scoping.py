@@ -100,9 +100,25 @@ def test_overlapping_roles_are_merged_without_duplicates(personas, region_tree):
     assert seen.count() == len(EXPECTED_REGIONS["street_operator"])
 
 
-def test_scope_is_computed_in_one_query(personas, django_assert_num_queries):
-    with django_assert_num_queries(1):
-        scope_for(personas.street_operator)
+def test_scope_is_computed_from_the_process_copy_of_memberships(
+    personas, django_assert_num_queries
+):
+    scope_for(personas.street_operator)  # loads the copy of every active membership
+    with django_assert_num_queries(1):  # the reference-data stamp only
+        scope = scope_for(personas.district_leader)
+    assert scope.region_paths == (personas.units["district"].jurisdiction.path,)
+
+
+def test_a_membership_change_is_seen_by_the_next_scope(personas):
+    assert scope_for(personas.outsider).region_paths == ()
+    Membership.objects.create(
+        user=personas.outsider, unit=personas.units["street"], role=Role.OPERATOR
+    )
+    street = personas.units["street"].jurisdiction.path
+    assert scope_for(personas.outsider).region_paths == (street,)
+    personas.units["street"].is_active = False
+    personas.units["street"].save()
+    assert scope_for(personas.outsider).region_paths == ()
 
 
 def test_membership_region_must_lie_in_unit_jurisdiction(personas, region_tree):
