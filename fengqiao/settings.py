@@ -184,6 +184,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+# Short dates in lists ("3月5日" / "March 5") follow the chosen language (fengqiao/formats/).
+FORMAT_MODULE_PATH = ["fengqiao.formats"]
 LOCALE_PATHS = [BASE_DIR / "fengqiao" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

@@ -89,3 +89,17 @@ def test_action_buttons_follow_the_chosen_language(client, personas):
     client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
     body = client.get(reverse("cases:detail", args=[case.number])).content.decode()
     assert "添加附件" in body
+
+
+def test_short_dates_follow_the_language():
+    """Lists show month and day as staff write them: 3月5日 in Chinese, March 5 in English."""
+    from datetime import date
+
+    from django.template import Context, Template
+    from django.utils import translation
+
+    template = Template('{{ d|date:"MONTH_DAY_FORMAT" }}')
+    with translation.override("zh-hans"):
+        assert template.render(Context({"d": date(2026, 3, 5)})) == "3月5日"
+    with translation.override("en"):
+        assert template.render(Context({"d": date(2026, 3, 5)})) == "March 5"
