@@ -136,13 +136,15 @@ def active_memberships(user: User) -> list[Membership]:
     remembered: list[Membership] | None = getattr(user, MEMBERSHIPS_ATTRIBUTE, None)
     if remembered is not None:
         return remembered
-    memberships = _memberships.get().get(user.pk, []) if user.pk is not None else []
     acting_unit_id = getattr(user, ACTING_UNIT_ATTRIBUTE, None)
-    if acting_unit_id is not None:
-        memberships = [m for m in memberships if m.unit_id == acting_unit_id]
+    memberships = [
+        m
+        for m in (_memberships.get().get(user.pk, []) if user.pk is not None else [])
+        if acting_unit_id is None or m.unit_id == acting_unit_id
+    ]
     if hasattr(user, MEMBERSHIPS_ATTRIBUTE):
         setattr(user, MEMBERSHIPS_ATTRIBUTE, memberships)
-    return list(memberships)
+    return memberships
 
 
 def _load_memberships() -> dict[int, list[Membership]]:
