@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from fengqiao.accounts.models import Unit
 from fengqiao.cases.choices import Action, Status
 from fengqiao.cases.errors import InvalidInput, NotPermitted
 from fengqiao.cases.intake import submit
@@ -136,3 +137,17 @@ def test_resubmitted_report_with_the_same_key_creates_one_case(personas):
     assert again.pk == first.pk and Case.objects.count() == 1
     assert make_case(submission_key="form-other").pk != first.pk
     assert make_case().pk and make_case().pk  # no key: every call is a new case
+
+
+def test_a_category_switched_off_in_bulk_is_refused_at_once(personas):
+    """Categories come from the process's copy, reloaded on any change, even a bulk update."""
+    make_case(category="dispute-wages")
+    Category.objects.filter(code="dispute-wages").update(is_active=False)
+    with pytest.raises(InvalidInput, match="事件小类"):
+        make_case(category="dispute-wages")
+
+
+def test_a_unit_switched_off_no_longer_receives_cases(personas):
+    assert make_case().current_unit == personas.units["community"]
+    Unit.objects.filter(pk=personas.units["community"].pk).update(is_active=False)
+    assert make_case().current_unit == personas.units["street"]

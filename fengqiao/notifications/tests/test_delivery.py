@@ -69,3 +69,27 @@ def test_inbox_rows_need_no_delivery(personas):
     actions.queue_for_unit(personas.units["community"], "s", "b")
     row = Notification.objects.get()
     assert row.channel == Channel.INBOX and row.state == State.SENT
+
+
+def test_a_member_who_joins_or_leaves_changes_the_next_notice(personas):
+    """The recipients come from the process's copy; joining, leaving or changing an address
+    shows in the very next notice."""
+    from fengqiao.accounts.models import Membership, Role
+
+    def addresses():
+        Notification.objects.all().delete()
+        actions.queue_for_unit(personas.units["street"], "s", "b")
+        return sorted(n.address for n in Notification.objects.filter(channel=Channel.EMAIL))
+
+    assert addresses() == []
+    personas.street_operator.email = "street@example.org"
+    personas.street_operator.save()
+    assert addresses() == ["street@example.org"]
+    personas.outsider.email = "new@example.org"
+    personas.outsider.save()
+    joined = Membership.objects.create(
+        user=personas.outsider, unit=personas.units["street"], role=Role.OPERATOR
+    )
+    assert addresses() == ["new@example.org", "street@example.org"]
+    Membership.objects.filter(pk=joined.pk).delete()
+    assert addresses() == ["street@example.org"]
