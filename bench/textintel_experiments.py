@@ -135,16 +135,21 @@ def _char13(train: list[str], test: list[str]) -> tuple[Any, Any]:
     return x_train, x_test
 
 
-def sgd(train: list[str], test: list[str], y: NDArray[Any], classes: NDArray[Any]) -> Scores:
-    x_train, x_test = _char13(train, test)
-    model = SGDClassifier(
+def sgd_model() -> SGDClassifier:
+    """The ``sgd`` member's model: modified Huber loss, elastic net, alpha 1e-5."""
+    return SGDClassifier(
         loss="modified_huber",
         penalty="elasticnet",
         alpha=1e-5,
         max_iter=50,
         tol=None,
         random_state=SEED,
-    ).fit(x_train, y)
+    )
+
+
+def sgd(train: list[str], test: list[str], y: NDArray[Any], classes: NDArray[Any]) -> Scores:
+    x_train, x_test = _char13(train, test)
+    model = sgd_model().fit(x_train, y)
     return np.asarray(model.decision_function(x_test), dtype=np.float64)
 
 
@@ -560,16 +565,7 @@ class Ensemble:
             features = hstack([x[body], x[head] * 0.5], format="csr")
             if member in ("product", "sgd"):
                 model: Any = (
-                    LinearSVC(C=3.0, random_state=SEED)
-                    if member == "product"
-                    else SGDClassifier(
-                        loss="modified_huber",
-                        penalty="elasticnet",
-                        alpha=1e-5,
-                        max_iter=50,
-                        tol=None,
-                        random_state=SEED,
-                    )
+                    LinearSVC(C=3.0, random_state=SEED) if member == "product" else sgd_model()
                 )
                 model.fit(features, y)
                 self.weights[member] = (model.coef_.T.copy(), model.intercept_.copy())

@@ -111,8 +111,3 @@ class Memo(Generic[T]):
             with self._lock:
                 self._stamp, self._value = stamp, value
         return value
-
-    def forget(self) -> None:
-        """Drop the copy (tests that change the tables behind the triggers' back)."""
-        with self._lock:
-            self._stamp, self._value = None, _MISSING

@@ -122,14 +122,6 @@ def test_without_the_row_nothing_is_kept(region_tree):
     assert len(calls) == 2
 
 
-def test_forget_drops_the_copy(region_tree):
-    memo, calls = counting_memo()
-    memo.get()
-    memo.forget()
-    memo.get()
-    assert len(calls) == 2
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_change_committed_by_another_connection_is_seen_on_the_next_use(personas):
     if connection.vendor != "postgresql":
