@@ -21,6 +21,7 @@ step "makemigrations --check";     $BIN/python manage.py makemigrations --check 
 
 step "Chromium for the browser tests"; bash scripts/ensure_chromium.sh
 step "Chinese font for the mediation documents"; bash scripts/ensure_fonts.sh || fail "Chinese font (see above)"
+step "GNU gettext for the translation checks"; bash scripts/ensure_gettext.sh || fail "GNU gettext (see above)"
 
 results=()
 step "tests on SQLite"

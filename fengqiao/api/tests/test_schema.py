@@ -40,6 +40,16 @@ def test_docs_page_renders_without_external_urls():
     html = response.content.decode()
     assert "/api/v1/cases/{number}/actions/accept/" in html
     assert not re.search(r"(src|href)=\"(https?:)?//", html)
+    assert '<html lang="zh-hans">' in html and "机器可读的 OpenAPI 3 文档" in html
+
+
+def test_docs_page_follows_the_chosen_language():
+    client = APIClient()
+    client.cookies["django_language"] = "en"
+    html = client.get("/api/v1/docs/").content.decode()
+    assert '<html lang="en">' in html
+    assert 'Machine-readable OpenAPI 3 document: <a href="/api/v1/schema/">' in html
+    assert "<th>Method</th><th>Path</th>" in html and "机器可读" not in html
 
 
 def test_every_operation_documents_throttling_and_authentication():

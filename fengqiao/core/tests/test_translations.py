@@ -1,13 +1,18 @@
 """The English translation is complete and the shipped .mo matches the .po."""
 
 import gettext
+import os
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
-LOCALE = Path(__file__).resolve().parents[2] / "locale"
+PACKAGE = Path(__file__).resolve().parents[2]
+LOCALE = PACKAGE / "locale"
 PO = LOCALE / "en" / "LC_MESSAGES" / "django.po"
 MO = LOCALE / "en" / "LC_MESSAGES" / "django.mo"
 
@@ -42,6 +47,42 @@ def test_every_string_is_translated_and_none_is_fuzzy():
     untranslated = [msgid for msgid, msgstr, _, _ in entries if not msgstr]
     fuzzy = [msgid for msgid, _, block, _ in entries if "#, fuzzy" in block]
     assert untranslated == [] and fuzzy == []
+
+
+def msgids(po: Path) -> set[tuple[str | None, str]]:
+    """(context, msgid) of every entry of a .po file, plural ones included (no header)."""
+    found = set()
+    for block in po.read_text("utf-8").split("\n\n"):
+        if "#~" in block:
+            continue
+        match = re.search(r'^msgid ((?:".*"\n)+)', block + "\n", re.M)
+        if match:
+            msgid = "".join(re.findall(r'"(.*)"', match.group(1)))
+            context = re.search(r'^msgctxt "(.*)"', block, re.M)
+            if msgid:
+                found.add((context.group(1) if context else None, msgid))
+    return found
+
+
+@pytest.mark.skipif(
+    shutil.which("xgettext") is None,
+    reason="GNU gettext is not installed (make test installs it: scripts/ensure_gettext.sh)",
+)
+def test_catalogue_holds_every_string_of_the_source(tmp_path):
+    """`make messages` on a copy of the source finds no string the catalogue lacks or no longer
+    needs: UI text added without refreshing the catalogue would show in Chinese on English pages
+    (the model's field names once did)."""
+    copy = tmp_path / "fengqiao"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "fengqiao.settings_test"}
+    command = [sys.executable, str(PACKAGE.parent / "manage.py"), "makemessages", "-l", "en"]
+    command += ["--no-location", "--ignore", "*/tests/*", "--ignore", "demo/data/*"]
+    done = subprocess.run(command, cwd=copy, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    fresh = msgids(copy / "locale" / "en" / "LC_MESSAGES" / "django.po")
+    shipped = msgids(PO)
+    assert sorted(fresh - shipped) == [], "strings missing from the catalogue: run `make messages`"
+    assert sorted(shipped - fresh) == [], "strings no longer used: run `make messages`"
 
 
 def test_compiled_catalogue_matches_the_po_file():
@@ -103,3 +144,17 @@ def test_short_dates_follow_the_language():
         assert template.render(Context({"d": date(2026, 3, 5)})) == "3月5日"
     with translation.override("en"):
         assert template.render(Context({"d": date(2026, 3, 5)})) == "March 5"
+
+
+def test_punctuation_around_values_follows_the_language():
+    """Full-width brackets and colons are Chinese text too: English pages get (x) and a: b."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from fengqiao.cases.measures import Rate
+
+    rate = Rate(3, 4, 0.75)
+    with translation.override("zh-hans"):
+        assert render_to_string("hazards/_rate.html", {"rate": rate}).strip() == "75%（3/4）"
+    with translation.override("en"):
+        assert render_to_string("hazards/_rate.html", {"rate": rate}).strip() == "75% (3/4)"
