@@ -3,7 +3,7 @@
 Run from the repository root::
 
     python bench/api.py [--db sqlite|postgresql|both] [--clients 32] [--duration 15]
-                        [--warmup 3] [--workers 2] [--threads 4] [--client-procs 1]
+                        [--warmup 3] [--workers N] [--threads 1] [--client-procs 1]
                         [--seed 7] [--pg-url postgres://postgres@127.0.0.1:5432] [--json]
 
 For each database it makes a throwaway database as ``bench/sweep.py`` does (a temporary SQLite
@@ -13,9 +13,10 @@ without its cases (``load_demo(cases=False)``: regions, units, people, the taxon
 service account, an operator of the district centre, with an API token.
 
 It then starts gunicorn on loopback (``fengqiao.wsgi``, gthread workers, ``--workers`` x
-``--threads``) with the production settings, DEBUG off, the API's rate limits raised out of the
-way, and one more URL (``bench/api_settings.py``, ``bench/api_ceiling.py``), and drives three
-scenarios one after the other against that one server, each with ``--clients`` keep-alive
+``--threads``; by default what ``fengqiao serve`` runs: two processes per core, one thread each)
+with the production settings, DEBUG off, the API's rate limits raised out of the way, and one
+more URL (``bench/api_settings.py``, ``bench/api_ceiling.py``), and drives three scenarios one
+after the other against that one server, each with ``--clients`` keep-alive
 connections for ``--warmup`` seconds and then ``--duration`` timed seconds:
 
 - ``ceiling``: ``POST /bench/insert/``, a plain Django view that parses the body and inserts one
@@ -75,6 +76,8 @@ from sweep import (  # noqa: E402
     server_version,
 )
 
+from fengqiao.core.management.commands.serve import default_workers  # noqa: E402
+
 TARGET_SHARE = 0.40  # creation's throughput against the ceiling's
 TARGET_P99_MS = 100.0
 HOST = "127.0.0.1"
@@ -103,8 +106,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--clients", type=int, default=32, help="concurrent connections")
     parser.add_argument("--duration", type=float, default=15.0, help="timed seconds per scenario")
     parser.add_argument("--warmup", type=float, default=3.0, help="untimed seconds before")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=default_workers(os.cpu_count()),
+        help="gunicorn worker processes (default: as fengqiao serve, two per core)",
+    )
+    parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker")
     parser.add_argument("--client-procs", type=int, default=1, help="load generator processes")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432")

@@ -10,6 +10,11 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+from django.core.management import CommandError, call_command
+
+from fengqiao.core.management.commands.serve import default_workers
+
 ROOT = Path(__file__).resolve().parents[3]
 
 
@@ -45,7 +50,7 @@ def test_serve_answers_on_loopback_and_stops_cleanly(tmp_path):
     )
     port = free_port()
     server = subprocess.Popen(
-        [*fq, "serve", "--port", str(port), "--workers", "1", "--with-worker"],
+        [*fq, "serve", "--port", str(port), "--workers", "1", "--threads", "2", "--with-worker"],
         env=env,
         cwd=ROOT,
         stdout=subprocess.PIPE,
@@ -86,3 +91,20 @@ def test_a_child_that_does_not_stop_in_time_is_killed():
     assert busy.returncode == -signal.SIGKILL
     done = subprocess.Popen([sys.executable, "-c", "pass"])
     assert _stopped(done, timeout=60) is True and done.returncode == 0
+
+
+def test_two_processes_per_core_by_default():
+    assert [default_workers(cores) for cores in (None, 1, 2, 4, 8, 64)] == [2, 2, 4, 8, 16, 16]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--threads", "0"], "--threads 必须在 1–64 之间：0"),
+        (["--workers", "65"], "--workers 必须在 1–64 之间：65"),
+        (["--port", "70000"], "端口必须在 1–65535 之间：70000"),
+    ],
+)
+def test_bad_numbers_are_refused_before_anything_starts(args, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("serve", *args)

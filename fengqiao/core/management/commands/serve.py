@@ -2,10 +2,17 @@
 
 Both are child processes; a Ctrl+C or SIGTERM stops both, and if either dies the other is stopped
 too, so a half-running installation never goes unnoticed.
+
+gunicorn runs gthread workers (keep-alive, which its default sync workers lack), by default two
+processes per core with one thread each (it used to be two sync workers: two requests at a time
+on any machine). On two cores with PostgreSQL that served API creates and reads 5-10 % faster
+than 2 processes x 4 threads, whose threads take turns on one GIL; on SQLite the runs varied too
+much to rank the two (docs/benchmarks.md, "API under gunicorn"). ``--threads`` adds threads.
 """
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -15,6 +22,11 @@ from types import FrameType
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+
+
+def default_workers(cores: int | None) -> int:
+    """Two gunicorn processes per core (at least 2, at most 16); ``os.cpu_count()`` may be None."""
+    return min(16, max(2, 2 * (cores or 1)))
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
@@ -40,15 +52,22 @@ class Command(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--workers", type=int, default=2, help="gunicorn 进程数")
+        parser.add_argument(
+            "--workers", type=int, default=None, help="gunicorn 进程数（默认：每核 2 个，2–16）"
+        )
+        parser.add_argument("--threads", type=int, default=1, help="每个进程的线程数（默认 1）")
         parser.add_argument("--with-worker", action="store_true", help="同时运行 fengqiao worker")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        port, workers = options["port"], options["workers"]
+        port, workers, threads = options["port"], options["workers"], options["threads"]
+        if workers is None:
+            workers = default_workers(os.cpu_count())
         if not 1 <= port <= 65535:
             raise CommandError(f"端口必须在 1–65535 之间：{port}")
         if not 1 <= workers <= 64:
             raise CommandError(f"--workers 必须在 1–64 之间：{workers}")
+        if not 1 <= threads <= 64:
+            raise CommandError(f"--threads 必须在 1–64 之间：{threads}")
         web = [
             sys.executable,
             "-m",
@@ -58,6 +77,12 @@ class Command(BaseCommand):
             f"{options['host']}:{port}",
             "--workers",
             str(workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(threads),
+            "--keep-alive",
+            "5",
             "--access-logfile",
             "-",
             "--graceful-timeout",
