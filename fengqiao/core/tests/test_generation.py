@@ -193,13 +193,11 @@ def test_an_api_create_reads_the_stamp_once(personas):
     assert len(stamps) == 1
 
 
-def test_bookkeeping_columns_leave_the_stamp_on_postgresql(personas):
-    """A login or a token's last use is not reference data: on PostgreSQL it neither moves the
-    stamp nor waits for the stamp's row lock (SQLite serialises all writers anyway)."""
+def test_bookkeeping_columns_leave_the_stamp(personas):
+    """A login or a token's last use is not reference data: it does not move the stamp (on
+    PostgreSQL it does not wait for the stamp's row lock either)."""
     from django.utils import timezone
 
-    if connection.vendor != "postgresql":
-        pytest.skip("column-aware triggers are PostgreSQL's (make test runs it there)")
     token = ApiToken.objects.create(
         name="t", user=personas.street_operator, unit=personas.units["street"], key_hash="k" * 64
     )
@@ -209,3 +207,33 @@ def test_bookkeeping_columns_leave_the_stamp_on_postgresql(personas):
     assert current() == before
     User.objects.filter(pk=personas.street_operator.pk).update(first_name="新")
     assert current() != before
+
+
+def test_a_login_leaves_the_stamp(client, personas):
+    before = current()
+    personas.street_operator.set_password("pw-for-the-test-123")
+    personas.street_operator.save()
+    assert current() != before  # a password is the user's record, not bookkeeping
+    before = current()
+    assert client.login(username=personas.street_operator.username, password="pw-for-the-test-123")
+    assert current() == before
+
+
+def test_sqlite_update_triggers_name_every_column_but_the_bookkeeping_one():
+    """SQLite's column-aware triggers name the columns they watch: a column added later must be
+    named too (recreate the trigger in a migration with ``update_trigger_sql``)."""
+    import importlib
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL's triggers compare whole rows (to_jsonb), naming no columns")
+    migration = importlib.import_module("fengqiao.core.migrations.0005_sqlite_bookkeeping_columns")
+    with connection.cursor() as cursor:
+        for table in migration.BOOKKEEPING:
+            columns = [
+                c.name for c in connection.introspection.get_table_description(cursor, table)
+            ]
+            cursor.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = %s",
+                [f"fq_generation_{table}_update"],
+            )
+            assert cursor.fetchone()[0] == migration.update_trigger_sql(table, columns)
