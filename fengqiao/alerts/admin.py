@@ -1,4 +1,5 @@
-"""Admin for key periods (configuration); alerts are read-only here, worked in the workbench."""
+"""Admin for key periods and alert thresholds (configuration); alerts are read-only here, worked
+in the workbench."""
 
 from __future__ import annotations
 
@@ -7,13 +8,25 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from fengqiao.alerts.models import Alert, DailyReport, KeyPeriod
+from fengqiao.alerts.models import Alert, DailyReport, KeyPeriod, Thresholds
+from fengqiao.alerts.thresholds import FIELDS
 
 
 @admin.register(KeyPeriod)
 class KeyPeriodAdmin(admin.ModelAdmin[KeyPeriod]):
     list_display = ["name", "starts_on", "ends_on", "threshold_multiplier", "is_active"]
     filter_horizontal = ["regions"]
+
+
+@admin.register(Thresholds)
+class ThresholdsAdmin(admin.ModelAdmin[Thresholds]):
+    """预警阈值: one row for the whole district (no category) and one per category at most; the
+    detectors read them at their next run."""
+
+    list_display = ["__str__", *FIELDS]
+    autocomplete_fields = ["category"]
+    list_select_related = ["category"]
+    ordering = ["category__code"]
 
 
 @admin.register(Alert)

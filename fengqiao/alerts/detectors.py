@@ -4,7 +4,8 @@
 (daily) runs the surge methods of ``alerts.surveillance`` on per-region × category daily counts.
 Every finding goes through ``actions.raise_or_update``, so one pattern keeps one alert.
 
-Thresholds are per category (``CATEGORY_THRESHOLDS`` over ``RuleThresholds``' defaults) and are
+Thresholds are per category (``alerts.thresholds``: built-in defaults, then what an administrator
+set in the ``Thresholds`` model, read once per run into ``KeyPeriods.configured``) and are
 multiplied by the smallest multiplier of the key periods (重要节点) active in a region that day,
 so during a key period fewer cases raise an alert. Counts never fall below 2 (a single case is
 not a repeat) and the surge minimum never below 2 cases.
@@ -19,7 +20,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -29,35 +30,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fengqiao.alerts.actions import Finding, raise_or_update
-from fengqiao.alerts.models import DailyReport, Detector, KeyPeriod, Level, level_rank
+from fengqiao.alerts.models import (
+    DailyReport,
+    Detector,
+    KeyPeriod,
+    Level,
+    Thresholds,
+    level_rank,
+)
 from fengqiao.alerts.surveillance import combined_level, cusum, ears, seasonal_baseline
+from fengqiao.alerts.thresholds import Configured, thresholds
 from fengqiao.cases.choices import OPEN_STATUSES, CaseKind, DeadlineState, Status
 from fengqiao.cases.models import Case, Category, Party
 from fengqiao.lib.masking import mask_name
 from fengqiao.regions.models import Level as RegionLevel
 from fengqiao.regions.models import Region
-
-
-@dataclass(frozen=True)
-class RuleThresholds:
-    """How much of a pattern makes an alert; per category through ``CATEGORY_THRESHOLDS``."""
-
-    overdue_cases: int = 3  # overdue open cases in one community → yellow (twice → orange)
-    long_overdue_days: int = 10  # any case this many days past due → orange
-    escalations: int = 2  # times escalated (上报) → yellow; one more → orange
-    repeat_count: int = 3  # k disputes ...
-    repeat_days: int = 30  # ... within N days → yellow (2k → orange)
-    mass_people: int = 30  # people involved → orange
-    mass_people_red: int = 100  # → red
-    surge_min_cases: int = 3  # a surge needs at least this many cases in its last three days
-
-
-CATEGORY_THRESHOLDS: dict[str, dict[str, int]] = {
-    # Wage arrears and expropriation turn into group action fastest (讨薪、征地群体性事件).
-    "dispute-wages": {"mass_people": 10, "mass_people_red": 50},
-    "dispute-expropriation": {"mass_people": 10, "mass_people_red": 50},
-    "dispute-land": {"mass_people": 20},
-}
 
 # Phrases that signal group action (群体性事件苗头); text intelligence may supersede the list.
 MASS_ACTION_PHRASES = (
@@ -100,45 +87,32 @@ VIOLENT_PHRASES = (
 )
 
 
-def thresholds(category_code: str | None, multiplier: float = 1.0) -> RuleThresholds:
-    base = replace(RuleThresholds(), **CATEGORY_THRESHOLDS.get(category_code or "", {}))
-    if multiplier >= 1.0:
-        return base
-
-    def scaled(value: int, floor: int) -> int:
-        return max(floor, math.ceil(value * multiplier))
-
-    return RuleThresholds(
-        overdue_cases=scaled(base.overdue_cases, 2),
-        long_overdue_days=scaled(base.long_overdue_days, 1),
-        escalations=scaled(base.escalations, 1),
-        repeat_count=scaled(base.repeat_count, 2),
-        repeat_days=math.ceil(base.repeat_days / multiplier),  # a longer memory is stricter
-        mass_people=scaled(base.mass_people, 2),
-        mass_people_red=scaled(base.mass_people_red, 3),
-        surge_min_cases=scaled(base.surge_min_cases, 2),
-    )
-
-
 # --------------------------------------------------------------------------- key periods
 
 
 @dataclass
 class KeyPeriods:
-    """The key periods active on one day, to look up a region's multiplier cheaply."""
+    """What one run of the detectors reads once: the key periods active on its day (to look up
+    a region's multiplier cheaply) and the thresholds an administrator set (``configured``)."""
 
     periods: list[tuple[str, float, tuple[str, ...]]]  # name, multiplier, region paths ("" = all)
+    configured: Configured = field(default_factory=dict)
 
     @classmethod
     def on(cls, day: date) -> KeyPeriods:
         found = KeyPeriod.objects.filter(
             is_active=True, starts_on__lte=day, ends_on__gte=day
         ).prefetch_related("regions")
+        configured = {
+            (row.category.code if row.category else None): row.values()
+            for row in Thresholds.objects.select_related("category")
+        }
         return cls(
             [
                 (p.name, p.threshold_multiplier, tuple(r.path for r in p.regions.all()) or ("",))
                 for p in found
-            ]
+            ],
+            configured,
         )
 
     def for_path(self, path: str) -> tuple[float, list[str]]:
@@ -220,7 +194,7 @@ def overdue_findings(now: datetime, periods: KeyPeriods) -> list[Finding]:
         if region is None:
             continue
         multiplier, names = periods.for_path(path)
-        t = thresholds(None, multiplier)
+        t = thresholds(None, multiplier, periods.configured)
         level = _level_for_count(len(cases), t.overdue_cases)
         late = [
             c for c in cases if c[1] is not None and now - c[1] >= timedelta(t.long_overdue_days)
@@ -261,7 +235,7 @@ def escalation_findings(now: datetime, periods: KeyPeriods) -> list[Finding]:
     findings = []
     for case in cases:
         multiplier, names = periods.for_path(case.region_path)
-        t = thresholds(case.category.code, multiplier)
+        t = thresholds(case.category.code, multiplier, periods.configured)
         if case.escalations < t.escalations:
             continue
         level = Level.ORANGE if case.escalations > t.escalations else Level.YELLOW
@@ -301,7 +275,7 @@ def _repeat(
             continue
         latest = max(cases, key=lambda c: c.submitted_at)
         multiplier, names = periods.for_path(latest.region_path)
-        t = thresholds(latest.category.code, multiplier)
+        t = thresholds(latest.category.code, multiplier, periods.configured)
         recent = [c for c in cases if now - c.submitted_at <= timedelta(days=t.repeat_days)]
         level = _level_for_count(len(recent), t.repeat_count)
         if level is None:
@@ -445,7 +419,7 @@ def mass_incident_findings(now: datetime, periods: KeyPeriods, *, days: int = 7)
     findings = []
     for case in cases:
         multiplier, names = periods.for_path(case.region_path)
-        t = thresholds(case.category.code, multiplier)
+        t = thresholds(case.category.code, multiplier, periods.configured)
         phrases = _risk_phrases(
             f"{case.title}\n{case.description}", MASS_ACTION_PHRASES, MASS_KINDS
         )
@@ -735,7 +709,7 @@ def run_surges(day: date | None = None, *, history: int = SURGE_HISTORY) -> RunR
         if region is None or category is None:
             continue
         multiplier, names = periods.for_path(path)
-        t = thresholds(category.code, multiplier)
+        t = thresholds(category.code, multiplier, periods.configured)
         if counts[last] == 0 or counts[-3:].sum() < t.surge_min_cases:
             continue
         verdicts = {

@@ -11,13 +11,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from fengqiao.accounts.models import Unit
+from fengqiao.alerts.thresholds import DEFAULTS, FIELDS
 from fengqiao.cases.models import Case, Category
 from fengqiao.core.models import AppendOnly
 from fengqiao.regions.models import Region
@@ -266,3 +270,95 @@ class DailyReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.community} {self.day}"
+
+
+def _count(label: Any, default: int, meaning: Any) -> models.PositiveSmallIntegerField[Any, Any]:
+    """A threshold field: blank means "keep the value below" (lazy texts stay lazy)."""
+    return models.PositiveSmallIntegerField(
+        label,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=format_lazy(
+            _("{meaning}留空则沿用默认值（{default}）。"), meaning=meaning, default=default
+        ),
+    )
+
+
+class Thresholds(models.Model):
+    """Alert thresholds (预警阈值) set by an administrator: for one category, or for the whole
+    district (no category). A blank field keeps the value below it; the most specific wins:
+    the built-in defaults, then the district row, then the built-in values for the category
+    (``alerts.thresholds.CATEGORY_THRESHOLDS``), then the category's row. Key periods multiply
+    the result.
+    """
+
+    category = models.OneToOneField(
+        Category,
+        verbose_name=_("事件类别"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("留空则为全辖区默认值；类别按代码精确匹配（大类的设置不传给小类）。"),
+    )
+    overdue_cases = _count(
+        _("超期事件数"),
+        DEFAULTS.overdue_cases,
+        _("一个社区有这么多件超期事件即黄色预警（两倍为橙色），只在全辖区设置中生效。"),
+    )
+    long_overdue_days = _count(
+        _("严重超期天数"),
+        DEFAULTS.long_overdue_days,
+        _("任一事件超期这么多天即橙色预警，只在全辖区设置中生效。"),
+    )
+    escalations = _count(
+        _("上报次数"), DEFAULTS.escalations, _("一件事件上报这么多次即黄色预警，再多一次为橙色。")
+    )
+    repeat_count = _count(
+        _("反复纠纷次数"),
+        DEFAULTS.repeat_count,
+        _("同一当事人、地址或网格同类纠纷在时间窗内达到这么多件即预警。"),
+    )
+    repeat_days = _count(_("反复纠纷时间窗（天）"), DEFAULTS.repeat_days, _("统计反复纠纷的天数。"))
+    mass_people = _count(
+        _("群体性事件人数（橙色）"), DEFAULTS.mass_people, _("涉及人数达到即橙色预警。")
+    )
+    mass_people_red = _count(
+        _("群体性事件人数（红色）"),
+        DEFAULTS.mass_people_red,
+        _("涉及人数达到即红色预警，须大于橙色人数。"),
+    )
+    surge_min_cases = _count(
+        _("激增最少件数"), DEFAULTS.surge_min_cases, _("激增预警要求最近三天至少这么多件。")
+    )
+
+    class Meta:
+        verbose_name = _("预警阈值")
+        verbose_name_plural = _("预警阈值")
+        constraints = [
+            # One district-wide row: the category's own uniqueness does not cover NULL.
+            models.UniqueConstraint(
+                Coalesce("category", 0), name="alerts_thresholds_one_per_category"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.category) if self.category_id else str(_("全辖区默认"))
+
+    def clean(self) -> None:
+        if (
+            self.mass_people is not None
+            and self.mass_people_red is not None
+            and self.mass_people_red <= self.mass_people
+        ):
+            raise ValidationError(
+                {
+                    "mass_people_red": _("红色预警人数须大于橙色预警人数（%(n)d）。")
+                    % {"n": self.mass_people}
+                }
+            )
+
+    def values(self) -> dict[str, int]:
+        """The fields that are set, by name (those of ``alerts.thresholds.RuleThresholds``)."""
+        return {name: value for name in FIELDS if (value := getattr(self, name)) is not None}

@@ -197,11 +197,13 @@ def test_a_quiet_day_raises_nothing(personas: Personas, clock: Any) -> None:
 
 
 def test_thresholds_follow_category_and_multiplier() -> None:
-    assert detectors.thresholds("dispute-wages").mass_people == 10
-    assert detectors.thresholds("dispute-neighbour").mass_people == 30
-    strict = detectors.thresholds("dispute-neighbour", 0.5)
+    from fengqiao.alerts.thresholds import thresholds
+
+    assert thresholds("dispute-wages").mass_people == 10
+    assert thresholds("dispute-neighbour").mass_people == 30
+    strict = thresholds("dispute-neighbour", 0.5)
     assert (strict.repeat_count, strict.repeat_days, strict.mass_people) == (2, 60, 15)
-    assert detectors.thresholds(None, 0.1).surge_min_cases == 2
+    assert thresholds(None, 0.1).surge_min_cases == 2
 
 
 def test_text_intelligence_hits_are_used_when_installed(
