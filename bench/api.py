@@ -3,7 +3,8 @@
 Run from the repository root::
 
     python bench/api.py [--db sqlite|postgresql|both] [--clients 32] [--duration 15]
-                        [--warmup 3] [--workers N] [--threads 1] [--client-procs 1]
+                        [--warmup 3] [--workers N] [--threads 1] [--worker-connections C]
+                        [--client-procs 1]
                         [--seed 7] [--pg-url postgres://postgres@127.0.0.1:5432] [--json]
 
 For each database it makes a throwaway database as ``bench/sweep.py`` does (a temporary SQLite
@@ -17,7 +18,11 @@ It then starts gunicorn on loopback (``fengqiao.wsgi``, gthread workers, ``--wor
 with the production settings, DEBUG off, the API's rate limits raised out of the way, and one
 more URL (``bench/api_settings.py``, ``bench/api_ceiling.py``), and drives three scenarios one
 after the other against that one server, each with ``--clients`` keep-alive
-connections for ``--warmup`` seconds and then ``--duration`` timed seconds:
+connections for ``--warmup`` seconds and then ``--duration`` timed seconds. Each gunicorn
+process holds at most ``--worker-connections`` (by default the clients spread evenly over the
+processes): a gthread process accepts every connection that arrives while it is awake and
+keeps it, and without the cap one process sometimes took all 32 while the others idled.
+The scenarios:
 
 - ``ceiling``: ``POST /bench/insert/``, a plain Django view that parses the body and inserts one
   row, the most a write can do through this framework, server and database;
@@ -113,6 +118,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="gunicorn worker processes (default: as fengqiao serve, two per core)",
     )
     parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker")
+    parser.add_argument(
+        "--worker-connections",
+        type=int,
+        help="connections a gunicorn worker holds at most (default: the clients spread evenly "
+        "over the workers, at least --threads; 1000 is gunicorn's own default)",
+    )
     parser.add_argument("--client-procs", type=int, default=1, help="load generator processes")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432")
@@ -138,6 +149,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error("--duration must be positive and --warmup not negative")
     if not 1 <= args.workers <= 64 or not 1 <= args.threads <= 64:
         parser.error("--workers and --threads must be between 1 and 64")
+    if args.worker_connections is None:
+        args.worker_connections = max(args.threads, math.ceil(args.clients / args.workers))
+    if not 1 <= args.worker_connections <= 10000:
+        parser.error("--worker-connections must be between 1 and 10000")
     if args.child and (args.db == "both" or not args.result_file or not args.stage):
         parser.error("--child needs one --db, --stage and --result-file")
     return args
@@ -148,7 +163,8 @@ def command(args: argparse.Namespace) -> str:
     return (
         f"python bench/api.py --db {args.db} --clients {args.clients} --duration {args.duration:g} "
         f"--warmup {args.warmup:g} --workers {args.workers} --threads {args.threads} "
-        f"--client-procs {args.client_procs} --seed {args.seed}"
+        f"--worker-connections {args.worker_connections} --client-procs {args.client_procs} "
+        f"--seed {args.seed}"
     )
 
 
@@ -186,6 +202,7 @@ def main(argv: list[str] | None = None) -> int:
 def server_config(args: argparse.Namespace) -> str:
     return (
         f"gunicorn fengqiao.wsgi, {args.workers} workers x {args.threads} threads (gthread), "
+        f"at most {args.worker_connections} connections per worker, "
         "keep-alive 5 s, production settings (DEBUG off) + the ceiling URL, API rate limits "
         f"{THROTTLE}"
     )
@@ -284,6 +301,7 @@ class Server:
             f"--bind={HOST}:{self.port}",
             f"--workers={args.workers}",
             f"--threads={args.threads}",
+            f"--worker-connections={args.worker_connections}",
             "--worker-class=gthread",
             "--keep-alive=5",
             "--backlog=2048",
