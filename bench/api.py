@@ -3,7 +3,7 @@
 Run from the repository root::
 
     python bench/api.py [--db sqlite|postgresql|both] [--clients 32] [--duration 15]
-                        [--warmup 3] [--workers N] [--threads 1] [--worker-connections C]
+                        [--warmup 3] [--workers N] [--threads 4] [--worker-connections C]
                         [--client-procs 1]
                         [--seed 7] [--pg-url postgres://postgres@127.0.0.1:5432] [--json]
 
@@ -14,7 +14,7 @@ without its cases (``load_demo(cases=False)``: regions, units, people, the taxon
 service account, an operator of the district centre, with an API token.
 
 It then starts gunicorn on loopback (``fengqiao.wsgi``, gthread workers, ``--workers`` x
-``--threads``; by default what ``fengqiao serve`` runs: two processes per core, one thread each)
+``--threads``; by default what ``fengqiao serve`` runs: a process per core, four threads each)
 with the production settings, DEBUG off, the API's rate limits raised out of the way, and one
 more URL (``bench/api_settings.py``, ``bench/api_ceiling.py``), and drives three scenarios one
 after the other against that one server, each with ``--clients`` keep-alive
@@ -81,7 +81,7 @@ from sweep import (  # noqa: E402
     server_version,
 )
 
-from fengqiao.core.management.commands.serve import default_workers  # noqa: E402
+from fengqiao.core.management.commands.serve import DEFAULT_THREADS, default_workers  # noqa: E402
 
 TARGET_SHARE = 0.40  # creation's throughput against the ceiling's
 TARGET_P99_MS = 100.0
@@ -115,9 +115,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--workers",
         type=int,
         default=default_workers(os.cpu_count()),
-        help="gunicorn worker processes (default: as fengqiao serve, two per core)",
+        help="gunicorn worker processes (default: as fengqiao serve, one per core, at least 2)",
     )
-    parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=DEFAULT_THREADS,
+        help="threads per gunicorn worker (default: as fengqiao serve)",
+    )
     parser.add_argument(
         "--worker-connections",
         type=int,

@@ -93,8 +93,8 @@ def test_a_child_that_does_not_stop_in_time_is_killed():
     assert _stopped(done, timeout=60) is True and done.returncode == 0
 
 
-def test_two_processes_per_core_by_default():
-    assert [default_workers(cores) for cores in (None, 1, 2, 4, 8, 64)] == [2, 2, 4, 8, 16, 16]
+def test_one_process_per_core_by_default():
+    assert [default_workers(cores) for cores in (None, 1, 2, 4, 8, 64)] == [2, 2, 2, 4, 8, 16]
 
 
 @pytest.mark.parametrize(

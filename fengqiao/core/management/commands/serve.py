@@ -3,11 +3,11 @@
 Both are child processes; a Ctrl+C or SIGTERM stops both, and if either dies the other is stopped
 too, so a half-running installation never goes unnoticed.
 
-gunicorn runs gthread workers (keep-alive, which its default sync workers lack), by default two
-processes per core with one thread each (it used to be two sync workers: two requests at a time
-on any machine). On two cores with PostgreSQL that served API creates and reads 5-10 % faster
-than 2 processes x 4 threads, whose threads take turns on one GIL; on SQLite the runs varied too
-much to rank the two (docs/benchmarks.md, "API under gunicorn"). ``--threads`` adds threads.
+gunicorn runs gthread workers (keep-alive, which its default sync workers lack), by default one
+process per core (at least two) with four threads each (it used to be two sync workers: two
+requests at a time on any machine). On two cores 2 x 4 served API creates and reads as fast as
+4 x 1 or faster, with half the memory and twice the requests in progress, so a slow export does
+not hold up a process (docs/benchmarks.md, "API under gunicorn").
 """
 
 from __future__ import annotations
@@ -23,10 +23,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+DEFAULT_THREADS = 4
+
 
 def default_workers(cores: int | None) -> int:
-    """Two gunicorn processes per core (at least 2, at most 16); ``os.cpu_count()`` may be None."""
-    return min(16, max(2, 2 * (cores or 1)))
+    """One gunicorn process per core (at least 2, at most 16); ``os.cpu_count()`` may be None."""
+    return min(16, max(2, cores or 1))
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
@@ -53,9 +55,11 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument(
-            "--workers", type=int, default=None, help="gunicorn 进程数（默认：每核 2 个，2–16）"
+            "--workers", type=int, default=None, help="gunicorn 进程数（默认：每核 1 个，2–16）"
         )
-        parser.add_argument("--threads", type=int, default=1, help="每个进程的线程数（默认 1）")
+        parser.add_argument(
+            "--threads", type=int, default=DEFAULT_THREADS, help="每个进程的线程数（默认 4）"
+        )
         parser.add_argument("--with-worker", action="store_true", help="同时运行 fengqiao worker")
 
     def handle(self, *args: Any, **options: Any) -> None:
