@@ -9,8 +9,6 @@ set in the ``Thresholds`` model, read once per run into ``KeyPeriods.configured`
 multiplied by the smallest multiplier of the key periods (重要节点) active in a region that day,
 so during a key period fewer cases raise an alert. Counts never fall below 2 (a single case is
 not a repeat) and the surge minimum never below 2 cases.
-
-Not covered yet: hazards with overdue rectification (the hazards app does not exist yet).
 """
 
 from __future__ import annotations
