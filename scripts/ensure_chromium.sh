@@ -4,6 +4,7 @@
 # says so. Never fails: without Chromium the browser tests skip with a message saying why.
 # Playwright's own `playwright install` is never used: it downloads a browser at run time.
 set -uo pipefail
+. "$(dirname "$0")/apt.sh"
 
 CHROMIUM=/usr/bin/chromium
 
@@ -20,21 +21,9 @@ if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
 
-if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
-  echo "browser tests: ${missing[*]} missing and not installable here (needs root and" \
-       "apt-get: apt-get install ${missing[*]}); without Chromium the browser tests skip"
-  exit 0
-fi
-
-log=$(mktemp)
-if apt-get update -qq >"$log" 2>&1 \
-  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-       "${missing[@]}" >>"$log" 2>&1; then
+if apt_install "browser tests" "${missing[@]}"; then
   echo "browser tests: installed ${missing[*]}; using $("$CHROMIUM" --version 2>/dev/null)"
 else
-  echo "browser tests: apt-get could not install ${missing[*]} (last lines below);" \
-       "the browser tests will skip if Chromium is missing"
-  tail -n 5 "$log" | sed 's/^/    /'
+  echo "browser tests: the browser tests will skip if Chromium is missing"
 fi
-rm -f "$log"
 exit 0
