@@ -61,13 +61,16 @@ def thresholds(
     def scaled(value: int, floor: int) -> int:
         return max(floor, math.ceil(value * multiplier))
 
+    orange = scaled(base.mass_people, 2)
     return RuleThresholds(
         overdue_cases=scaled(base.overdue_cases, 2),
         long_overdue_days=scaled(base.long_overdue_days, 1),
         escalations=scaled(base.escalations, 1),
         repeat_count=scaled(base.repeat_count, 2),
         repeat_days=math.ceil(base.repeat_days / multiplier),  # a longer memory is stricter
-        mass_people=scaled(base.mass_people, 2),
-        mass_people_red=scaled(base.mass_people_red, 3),
+        mass_people=orange,
+        # Rounding up can bring red down onto orange (31 and 32 halved are both 16): red stays
+        # at least one above, so a red alert always means more people than an orange one.
+        mass_people_red=max(scaled(base.mass_people_red, 3), orange + 1),
         surge_min_cases=scaled(base.surge_min_cases, 2),
     )

@@ -55,6 +55,18 @@ def test_rows_set_apart_never_leave_red_below_orange() -> None:
     assert (crossed.mass_people, crossed.mass_people_red) == (30, 31)
 
 
+def test_a_key_period_never_rounds_red_onto_orange() -> None:
+    configured = {None: {"mass_people": 31, "mass_people_red": 32}}
+    halved = thresholds("dispute-neighbour", 0.5, configured)
+    assert (halved.mass_people, halved.mass_people_red) == (16, 17)
+    for multiplier in (0.05, 0.1, 0.3, 0.5, 0.7, 0.99):
+        for orange in range(2, 80):
+            t = thresholds(
+                None, multiplier, {None: {"mass_people": orange, "mass_people_red": orange + 1}}
+            )
+            assert t.mass_people_red > t.mass_people, (multiplier, orange)
+
+
 def test_a_key_period_still_multiplies_the_configured_values() -> None:
     strict = thresholds("dispute-neighbour", 0.5, {"dispute-neighbour": {"repeat_count": 6}})
     assert (strict.repeat_count, strict.repeat_days) == (3, 60)
