@@ -27,7 +27,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_noop, pgettext
 
 from fengqiao.accounts.models import Membership, Role, Tier, Unit, UnitKind, User
 from fengqiao.alerts.models import (
@@ -41,6 +41,8 @@ from fengqiao.alerts.models import (
 )
 from fengqiao.cases.errors import InvalidInput, NotAllowed, NotPermitted
 from fengqiao.cases.models import Category
+from fengqiao.core import notes
+from fengqiao.core.notes import SystemNote, system_note, word
 from fengqiao.notifications.actions import bulk_queue, inbox_row, queue_for_unit, queue_sms
 from fengqiao.regions.models import Region
 
@@ -72,10 +74,11 @@ def _record(
     *,
     by: User | None,
     from_status: str,
-    note: str = "",
+    note: str | SystemNote = "",
     data: dict[str, Any] | None = None,
     at: datetime | None = None,
 ) -> AlertEvent:
+    note, data = notes.stored(note, data)
     return AlertEvent.objects.create(
         alert=alert,
         action=action,
@@ -84,7 +87,7 @@ def _record(
         to_status=alert.status,
         level=alert.level,
         note=note,
-        data=data or {},
+        data=data,
         created_at=at or timezone.now(),
     )
 
@@ -206,7 +209,11 @@ def _update(alert: Alert, finding: Finding, evidence: set[int], now: datetime) -
     if added:
         alert.evidence.add(*added)
     if changed:
-        note = _("升级为%(level)s") % {"level": alert.get_level_display()} if raised else ""
+        note: str | SystemNote = ""
+        if raised:
+            note = system_note(
+                gettext_noop("升级为%(level)s"), level=word(Level(alert.level).label)
+            )
         _record(
             alert,
             AlertAction.UPDATE,

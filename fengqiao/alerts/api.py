@@ -73,10 +73,20 @@ class AlertSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
 class AlertEventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     actor = serializers.CharField(source="actor.__str__", allow_null=True, default=None)
+    note_display = serializers.CharField(source="shown_note")  # in the request's language
 
     class Meta:
         model = AlertEvent
-        fields = ["action", "actor", "from_status", "to_status", "level", "note", "created_at"]
+        fields = [
+            "action",
+            "actor",
+            "from_status",
+            "to_status",
+            "level",
+            "note",
+            "note_display",
+            "created_at",
+        ]
 
 
 class AlertDetailSerializer(AlertSerializer):

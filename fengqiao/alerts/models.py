@@ -24,6 +24,7 @@ from fengqiao.accounts.models import Unit
 from fengqiao.alerts.thresholds import DEFAULTS, FIELDS
 from fengqiao.cases.models import Case, Category
 from fengqiao.core.models import AppendOnly
+from fengqiao.core.notes import ShownNote
 from fengqiao.regions.models import Region
 
 
@@ -163,7 +164,7 @@ class AlertAction(models.TextChoices):
     FALSE_ALARM = "false_alarm", _("标记误报")
 
 
-class AlertEvent(AppendOnly):
+class AlertEvent(ShownNote, AppendOnly):
     """One step on an alert's timeline. Append-only."""
 
     alert = models.ForeignKey(

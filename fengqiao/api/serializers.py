@@ -172,6 +172,9 @@ class CaseDetailSerializer(CaseSerializer):
 
 class EventSerializer(OutputSerializer):
     action_display = serializers.CharField(source="get_action_display")
+    # The note in the request's language: a note the system wrote is translated (core.notes);
+    # ``note`` is the stored text, in the site's language.
+    note_display = serializers.CharField(source="shown_note")
     actor_unit: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         slug_field="code", read_only=True, allow_null=True
     )
@@ -194,6 +197,7 @@ class EventSerializer(OutputSerializer):
             "from_unit",
             "to_unit",
             "note",
+            "note_display",
             "data",
             "public",
             "created_at",

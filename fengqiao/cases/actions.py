@@ -32,6 +32,8 @@ from fengqiao.cases.choices import (
 from fengqiao.cases.errors import InvalidInput, NotAllowed, NotPermitted
 from fengqiao.cases.models import Attachment, Case, CaseEvent, ExtensionRequest, Supervision
 from fengqiao.cases.routing import centre_above, tier_rank
+from fengqiao.core import notes
+from fengqiao.core.notes import SystemNote
 from fengqiao.lib.uploads import UploadRejected, check_upload
 from fengqiao.notifications.actions import queue_for_unit, queue_for_user, queue_sms
 
@@ -70,12 +72,13 @@ def record(
     unit: Unit | None,
     from_status: str,
     from_unit: Unit | None,
-    note: str = "",
+    note: str | SystemNote = "",
     data: dict[str, Any] | None = None,
     public: bool = False,
     at: datetime | None = None,
 ) -> CaseEvent:
     """Append a timeline entry for a change already applied to ``case``."""
+    note, data = notes.stored(note, data)
     return CaseEvent.objects.create(
         case=case,
         action=action,
@@ -86,7 +89,7 @@ def record(
         from_unit=from_unit,
         to_unit=case.current_unit,
         note=note,
-        data=data or {},
+        data=data,
         public=public,
         created_at=at or timezone.now(),
     )
@@ -375,7 +378,9 @@ def return_case(case: Case, *, by: User, reason: str) -> Case:
     return case
 
 
-def _escalate(case: Case, *, by: User | None, unit: Unit | None, note: str, auto: bool) -> Case:
+def _escalate(
+    case: Case, *, by: User | None, unit: Unit | None, note: str | SystemNote, auto: bool
+) -> Case:
     target = centre_above(case.current_unit, case.region_path)
     if target is None:
         raise NotAllowed(_("已是最高层级，无法再上报。"))
@@ -413,7 +418,7 @@ def escalate(case: Case, *, by: User, reason: str) -> Case:
 
 
 @transaction.atomic
-def auto_escalate(case: Case, *, note: str) -> Case:
+def auto_escalate(case: Case, *, note: str | SystemNote) -> Case:
     """Escalation by the deadline sweep (no person acts); marks the case even at the top tier."""
     case = _lock(case)
     if case.status not in OPEN_STATUSES or case.auto_escalated_at is not None:
@@ -489,7 +494,7 @@ def supervise(case: Case, *, by: User, card: str, note: str) -> Supervision:
 
 
 @transaction.atomic
-def resolve(case: Case, *, by: User, outcome: str) -> Case:
+def resolve(case: Case, *, by: User, outcome: str | SystemNote) -> Case:
     """办结: the handling unit reports the outcome; the dispatching centre verifies next."""
     case = _lock(case)
     unit = permissions.require(by, case.current_unit, permissions.HANDLING_ROLES, _("办结"))
@@ -497,7 +502,11 @@ def resolve(case: Case, *, by: User, outcome: str) -> Case:
     before, now = case.status, timezone.now()
     case.status, case.outcome, case.resolved_at = (
         Status.RESOLVED,
-        _text(outcome, _("办理结果"), max_length=5000),
+        _text(
+            outcome.stored_text() if isinstance(outcome, SystemNote) else outcome,
+            _("办理结果"),
+            max_length=5000,
+        ),
         now,
     )
     case.resolved_tier, case.resolved_unit = unit.tier, unit
@@ -510,7 +519,7 @@ def resolve(case: Case, *, by: User, outcome: str) -> Case:
         unit=unit,
         from_status=before,
         from_unit=unit,
-        note=case.outcome,
+        note=outcome if isinstance(outcome, SystemNote) else case.outcome,
         public=True,
     )
     if case.dispatcher_unit and case.dispatcher_unit_id != unit.pk:
@@ -660,7 +669,7 @@ def rate(
 
 
 @transaction.atomic
-def merge(duplicate: Case, *, into: Case, by: User, note: str = "") -> Case:
+def merge(duplicate: Case, *, into: Case, by: User, note: str | SystemNote = "") -> Case:
     """合并: a duplicate report joins the case it repeats; both timelines are kept."""
     if duplicate.pk == into.pk:
         raise InvalidInput(_("不能与自身合并。"))
@@ -676,7 +685,8 @@ def merge(duplicate: Case, *, into: Case, by: User, note: str = "") -> Case:
     duplicate.status, duplicate.merged_into = Status.MERGED, into
     deadlines.set_due(duplicate, None, timezone.now())
     duplicate.save()
-    note = _text(note, _("说明"), required=False)
+    if not isinstance(note, SystemNote):
+        note = _text(note, _("说明"), required=False)
     record(
         duplicate,
         Action.MERGE,

@@ -25,6 +25,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from fengqiao.accounts.models import Tier, User
 from fengqiao.cases import deadlines
@@ -33,6 +34,7 @@ from fengqiao.cases.choices import Action, Channel, Status
 from fengqiao.cases.errors import CaseError
 from fengqiao.cases.intake import FUTURE_SLACK, submit
 from fengqiao.cases.models import Case, Category
+from fengqiao.core.notes import system_note
 from fengqiao.lib.tabular import Row, TableError, read_table
 from fengqiao.regions.models import Region
 
@@ -361,7 +363,11 @@ def _create(parsed: _Parsed, *, by: User | None, filename: str, now: datetime) -
         unit=None,
         from_status=Status.SUBMITTED,
         from_unit=case.current_unit,
-        note=f"历史事件导入：{filename} 第 {parsed.number} 行",
+        note=system_note(
+            gettext_noop("历史事件导入：%(file)s 第 %(row)s 行"),
+            file=filename,
+            row=str(parsed.number),
+        ),
         data={"file": filename, "row": parsed.number},
     )
     return case

@@ -30,6 +30,7 @@ from fengqiao.cases.choices import (
 )
 from fengqiao.core.fields import EncryptedTextField
 from fengqiao.core.models import AppendOnly
+from fengqiao.core.notes import ShownNote
 from fengqiao.regions.models import Region
 
 
@@ -388,7 +389,7 @@ class Attachment(models.Model):
         return self.original_name
 
 
-class CaseEvent(AppendOnly):
+class CaseEvent(ShownNote, AppendOnly):
     """One step on a case's timeline (流转记录). Append-only: never updated or deleted."""
 
     case = models.ForeignKey(

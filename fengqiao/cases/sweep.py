@@ -19,9 +19,11 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from fengqiao.cases.choices import OPEN_STATUSES, Action, DeadlineState
 from fengqiao.cases.models import Case, CaseEvent
+from fengqiao.core.notes import system_note
 from fengqiao.notifications.actions import bulk_queue, email_rows, inbox_row
 
 BATCH = 2000
@@ -127,6 +129,8 @@ def _escalate_long_overdue(now: datetime) -> int:
     candidates = overdue.order_by("due_at").values_list("id", flat=True)[:BATCH]
     escalated = 0
     for case_id in list(candidates):
-        case = auto_escalate(Case(pk=case_id), note="超期未办结，系统自动上报")
+        case = auto_escalate(
+            Case(pk=case_id), note=system_note(gettext_noop("超期未办结，系统自动上报"))
+        )
         escalated += case.escalations > 0 and case.auto_escalated_at is not None
     return escalated

@@ -37,6 +37,8 @@ from fengqiao.cases.deadlines import calendar
 from fengqiao.cases.errors import NotAllowed, NotPermitted
 from fengqiao.cases.intake import PHONE, submit
 from fengqiao.cases.models import Case, Category
+from fengqiao.core import notes
+from fengqiao.core.notes import SystemNote
 from fengqiao.fieldwork.actions import FieldError
 from fengqiao.hazards import permissions
 from fengqiao.hazards.choices import (
@@ -191,11 +193,12 @@ def record(
     *,
     by: User | None,
     from_status: str,
-    note: str = "",
+    note: str | SystemNote = "",
     data: dict[str, Any] | None = None,
     at: datetime | None = None,
 ) -> HazardEvent:
     """Append a timeline entry for a change already applied to ``hazard``."""
+    note, data = notes.stored(note, data)
     return HazardEvent.objects.create(
         hazard=hazard,
         action=action,
@@ -203,7 +206,7 @@ def record(
         from_status=from_status,
         to_status=hazard.status,
         note=note,
-        data=data or {},
+        data=data,
         created_at=at or timezone.now(),
     )
 

@@ -209,10 +209,19 @@ class HazardSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
 class HazardEventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     actor = serializers.CharField(source="actor.__str__", allow_null=True)
+    note_display = serializers.CharField(source="shown_note")  # in the request's language
 
     class Meta:
         model = HazardEvent
-        fields = ["action", "actor", "from_status", "to_status", "note", "created_at"]
+        fields = [
+            "action",
+            "actor",
+            "from_status",
+            "to_status",
+            "note",
+            "note_display",
+            "created_at",
+        ]
 
 
 class HazardDetailSerializer(HazardSerializer):

@@ -27,6 +27,7 @@ from fengqiao.accounts.models import Unit
 from fengqiao.cases.models import Case
 from fengqiao.core.fields import EncryptedTextField
 from fengqiao.core.models import AppendOnly
+from fengqiao.core.notes import ShownNote
 from fengqiao.hazards.choices import (
     DeadlineState,
     Evaluation,
@@ -244,7 +245,7 @@ class Hazard(models.Model):
         return f"{self.get_level_display()} {self.title}"
 
 
-class HazardEvent(AppendOnly):
+class HazardEvent(ShownNote, AppendOnly):
     """One step on a hazard's timeline. Append-only: never updated or deleted."""
 
     hazard = models.ForeignKey(

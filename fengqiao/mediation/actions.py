@@ -19,6 +19,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from fengqiao.accounts.models import Membership, Role, Unit, UnitKind, User
 from fengqiao.cases import actions as case_actions
@@ -27,6 +28,7 @@ from fengqiao.cases.errors import InvalidInput, NotAllowed, NotPermitted
 from fengqiao.cases.models import Case, Party
 from fengqiao.cases.permissions import HANDLING_ROLES, holds
 from fengqiao.core.models import AuditEntry
+from fengqiao.core.notes import SystemNote, Value, system_note, word, words
 from fengqiao.lib import identity
 from fengqiao.lib.masking import mask_name
 from fengqiao.mediation import permissions, risk
@@ -56,6 +58,14 @@ WORKING = (Status.ACCEPTED, Status.DISPATCHED, Status.IN_PROGRESS)
 MIN_REASON = 4  # a reveal reason of a word or two ("查看") says nothing; ask for a sentence
 
 
+# Timeline notes of a risk assessment (激化风险评估), without and with the assessor's note.
+ASSESSED = gettext_noop("激化风险：%(level)s（%(reasons)s；系统建议：%(suggested)s）")
+ASSESSED_WITH_NOTE = gettext_noop(
+    "激化风险：%(level)s（%(reasons)s；系统建议：%(suggested)s）。%(note)s"
+)
+NONE = gettext_noop("无")
+
+
 def _text(value: str | None, field: str, *, required: bool = True, max_length: int = 1000) -> str:
     value = (value or "").strip()
     if required and not value:
@@ -72,7 +82,7 @@ def _event(
     *,
     by: User,
     unit: Unit | None,
-    note: str,
+    note: str | SystemNote,
     data: dict[str, Any] | None = None,
     public: bool = False,
 ) -> None:
@@ -349,8 +359,11 @@ def start_mediation(
         "started",
         by=by,
         unit=org.unit,
-        note=_("受理调解申请（%(org)s，调解员：%(names)s）")
-        % {"org": org.unit.name, "names": names},
+        note=system_note(
+            gettext_noop("受理调解申请（%(org)s，调解员：%(names)s）"),
+            org=org.unit.name,
+            names=names,
+        ),
         data={"mediation": mediation.pk, "number": mediation.number},
         public=True,
     )
@@ -402,8 +415,11 @@ def record_session(
         "session",
         by=by,
         unit=mediation.org.unit,
-        note=_("调解（%(place)s）：%(summary)s")
-        % {"place": session.place, "summary": session.summary},
+        note=system_note(
+            gettext_noop("调解（%(place)s）：%(summary)s"),
+            place=session.place,
+            summary=session.summary,
+        ),
         data={"mediation": mediation.pk, "session": session.pk},
     )
     return session
@@ -462,30 +478,37 @@ def conclude(
     )
     mediation.concluded_at = now
     mediation.save()
-    label = Outcome(outcome).label
+    label = word(Outcome(outcome).label)
     _event(
         case,
         Action.MEDIATE,
         "concluded",
         by=by,
         unit=mediation.org.unit,
-        note=f"{label}" + (f"：{note}" if note else ""),
+        note=(
+            system_note(gettext_noop("%(outcome)s：%(note)s"), outcome=label, note=note)
+            if note
+            else SystemNote(label["msgid"])
+        ),
         data={"mediation": mediation.pk, "outcome": outcome},
         public=True,
     )
     if outcome == Outcome.AGREEMENT:
-        case_actions.resolve(
-            case, by=by, outcome=_("调解成功，达成协议：%(t)s") % {"t": mediation.terms}
-        )
+        agreed = system_note(gettext_noop("调解成功，达成协议：%(t)s"), t=mediation.terms)
+        case_actions.resolve(case, by=by, outcome=agreed)
     elif outcome == Outcome.WITHDRAWN:
-        case_actions.resolve(case, by=by, outcome=_("当事人撤回调解申请。") + note)
+        withdrawn = system_note(gettext_noop("当事人撤回调解申请。%(note)s"), note=note)
+        case_actions.resolve(case, by=by, outcome=withdrawn)
     elif outcome == Outcome.REFERRED and referral is not None:
         made = _refer(case, mediation, referral, by=by, unit=mediation.org.unit)
         case_actions.resolve(
             case,
             by=by,
-            outcome=_("调解不成，已分流至%(unit)s（%(kind)s）。")
-            % {"unit": made.to_unit.name, "kind": made.get_kind_display()},
+            outcome=system_note(
+                gettext_noop("调解不成，已分流至%(unit)s（%(kind)s）。"),
+                unit=made.to_unit.name,
+                kind=word(ReferralKind(made.kind).label),
+            ),
         )
     return mediation
 
@@ -537,7 +560,11 @@ def check_performance(
         "performance",
         by=by,
         unit=mediation.org.unit,
-        note=f"{_('履行回访')}：{check.get_performance_display()}。{check.note}",
+        note=system_note(
+            gettext_noop("履行回访：%(performance)s。%(note)s"),
+            performance=word(Performance(check.performance).label),
+            note=check.note,
+        ),
         data={"mediation": mediation.pk, "performance": performance},
         public=True,
     )
@@ -591,8 +618,12 @@ def _refer(
         "referred",
         by=by,
         unit=unit,
-        note=_("移送%(unit)s（%(kind)s）：%(reason)s")
-        % {"unit": to_unit.name, "kind": referral.get_kind_display(), "reason": referral.reason},
+        note=system_note(
+            gettext_noop("移送%(unit)s（%(kind)s）：%(reason)s"),
+            unit=to_unit.name,
+            kind=word(ReferralKind(referral.kind).label),
+            reason=referral.reason,
+        ),
         data={"referral": referral.pk, "kind": referral.kind, "to_unit": to_unit.pk},
         public=True,
     )
@@ -674,8 +705,11 @@ def accept_referral(referral: Referral, *, by: User, note: str = "") -> Referral
         "accepted",
         by=by,
         unit=referral.to_unit,
-        note=_("%(unit)s接收移送。%(note)s")
-        % {"unit": referral.to_unit.name, "note": _text(note, _("说明"), required=False)},
+        note=system_note(
+            gettext_noop("%(unit)s接收移送。%(note)s"),
+            unit=referral.to_unit.name,
+            note=_text(note, _("说明"), required=False),
+        ),
         data={"referral": referral.pk},
         public=True,
     )
@@ -701,8 +735,11 @@ def return_referral(referral: Referral, *, by: User, reason: str) -> Referral:
         "returned",
         by=by,
         unit=referral.to_unit,
-        note=_("%(unit)s退回移送：%(reason)s")
-        % {"unit": referral.to_unit.name, "reason": referral.return_reason},
+        note=system_note(
+            gettext_noop("%(unit)s退回移送：%(reason)s"),
+            unit=referral.to_unit.name,
+            reason=referral.return_reason,
+        ),
         data={"referral": referral.pk},
         public=True,
     )
@@ -738,12 +775,12 @@ def complete_referral(referral: Referral, *, by: User, outcome: str, note: str) 
         "done",
         by=by,
         unit=referral.to_unit,
-        note=_("%(unit)s办结移送：%(outcome)s。%(note)s")
-        % {
-            "unit": referral.to_unit.name,
-            "outcome": referral.get_outcome_display(),
-            "note": referral.outcome_note,
-        },
+        note=system_note(
+            gettext_noop("%(unit)s办结移送：%(outcome)s。%(note)s"),
+            unit=referral.to_unit.name,
+            outcome=word(ReferralOutcome(referral.outcome).label),
+            note=referral.outcome_note,
+        ),
         data={"referral": referral.pk, "outcome": outcome},
         public=True,
     )
@@ -792,19 +829,22 @@ def assess_risk(
         assessed_at=timezone.now(),
     )
     labels = "、".join(str(RiskReason(r).label) for r in assessment.reasons) or _("无")
+    values: dict[str, Value] = {
+        "level": word(RiskLevel(level).label),
+        "reasons": words([RiskReason(r).label for r in assessment.reasons] or [NONE]),
+        "suggested": word(RiskLevel(suggestion.level).label),
+    }
     _event(
         case,
         Action.ASSESS_RISK,
         "assessed",
         by=by,
         unit=unit,
-        note=_("激化风险：%(level)s（%(reasons)s；系统建议：%(suggested)s）%(note)s")
-        % {
-            "level": assessment.get_level_display(),
-            "reasons": labels,
-            "suggested": RiskLevel(suggestion.level).label,
-            "note": f"。{note}" if note else "",
-        },
+        note=(
+            system_note(ASSESSED_WITH_NOTE, **values, note=note)
+            if note
+            else system_note(ASSESSED, **values)
+        ),
         data={"assessment": assessment.pk, "level": level, "suggested": suggestion.level},
     )
     if level == RiskLevel.HIGH and case.dispatcher_unit_id and case.dispatcher_unit:

@@ -115,7 +115,7 @@ def _request(case: Case) -> dict[str, Any]:
     if case.status == Status.REJECTED and case.reject_reason:
         status_notes = case.reject_reason
     else:
-        status_notes = notes[-1].note if notes else ""
+        status_notes = notes[-1].shown_note if notes else ""
     mappings: list[ServiceMapping] = getattr(case.category, "services", [])
     mapping = next((m for m in mappings if m.is_active), None)
     return {

@@ -53,7 +53,7 @@ def find(code: str) -> Case | None:
 
 def public_view(case: Case) -> PublicCase:
     """The public view of ``case``; one query for the timeline."""
-    events = case.events.filter(public=True).only("case", "action", "created_at", "note")
+    events = case.events.filter(public=True).only("case", "action", "created_at", "note", "data")
     return PublicCase(
         code=case.tracking_code,
         number=case.number,
@@ -66,7 +66,7 @@ def public_view(case: Case) -> PublicCase:
             PublicEvent(
                 label=str(Action(e.action).label) if e.action in Action.values else e.action,
                 at=e.created_at,
-                note=e.note if e.action in NOTE_ACTIONS else "",
+                note=e.shown_note if e.action in NOTE_ACTIONS else "",
             )
             for e in events.order_by("created_at", "id")
         ],

@@ -16,7 +16,7 @@ from django.urls import reverse
 from fengqiao.accounts.models import User
 from fengqiao.alerts import detectors
 from fengqiao.alerts.models import Alert, Detector, Level, Thresholds
-from fengqiao.alerts.thresholds import thresholds
+from fengqiao.alerts.thresholds import Configured, thresholds
 from fengqiao.cases.choices import DeadlineState
 from fengqiao.cases.models import Case, Category
 from fengqiao.cases.tests.factories import make_case
@@ -56,7 +56,7 @@ def test_rows_set_apart_never_leave_red_below_orange() -> None:
 
 
 def test_a_key_period_never_rounds_red_onto_orange() -> None:
-    configured = {None: {"mass_people": 31, "mass_people_red": 32}}
+    configured: Configured = {None: {"mass_people": 31, "mass_people_red": 32}}
     halved = thresholds("dispute-neighbour", 0.5, configured)
     assert (halved.mass_people, halved.mass_people_red) == (16, 17)
     for multiplier in (0.05, 0.1, 0.3, 0.5, 0.7, 0.99):

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from fengqiao.cases import importer
 from fengqiao.cases.choices import Action, Channel, DeadlineState, Status
@@ -62,7 +63,17 @@ def test_import_creates_cases_in_their_historical_state(personas):
     assert events[1].actor == personas.community_operator
     assert events[1].from_status == Status.SUBMITTED and events[1].to_status == Status.CLOSED
     assert "历史台账.csv 第 2 行" in events[1].note
-    assert events[1].data == {"file": "历史台账.csv", "row": 2}
+    assert events[1].data == {
+        "file": "历史台账.csv",
+        "row": 2,
+        # A note the system writes, kept so that it is shown in the reader's language.
+        "note_template": {
+            "msgid": "历史事件导入：%(file)s 第 %(row)s 行",
+            "params": {"file": "历史台账.csv", "row": "2"},
+        },
+    }
+    with translation.override("en"):
+        assert events[1].shown_note == "Imported from history: 历史台账.csv, row 2"
     # A closed piece of history does not tell the unit that a new case awaits acceptance.
     assert not Notification.objects.filter(case=leak).exists()
 

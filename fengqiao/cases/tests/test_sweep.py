@@ -5,6 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.urls import reverse
+from django.utils import translation
 
 from fengqiao.cases import actions
 from fengqiao.cases.choices import Action, DeadlineState, Status
@@ -71,8 +73,30 @@ def test_long_overdue_case_is_escalated_automatically(personas, clock, settings)
     case.refresh_from_db()
     assert case.current_unit == personas.units["street"] and case.auto_escalated_at is not None
     event = case.events.get(action=Action.ESCALATE)
-    assert event.actor is None and event.data == {"automatic": True}
+    assert event.actor is None and event.data["automatic"] is True
+    assert event.note == "超期未办结，系统自动上报"
     assert sweep().escalated == 0  # only once
+
+
+def test_the_automatic_escalation_note_is_shown_in_the_readers_language(
+    personas, clock, settings, client
+):
+    settings.ESCALATE_OVERDUE_AFTER_HOURS = 24
+    case = actions.accept(make_case(), by=personas.community_operator)
+    Case.objects.filter(pk=case.pk).update(
+        resolve_due_at=MONDAY + timedelta(hours=1), due_at=MONDAY + timedelta(hours=1)
+    )
+    clock.shift(timedelta(hours=26))
+    with translation.override("en"):  # the language a sweep happens to run in does not matter
+        assert sweep().escalated == 1
+    assert case.events.get(action=Action.ESCALATE).note == "超期未办结，系统自动上报"
+    client.force_login(personas.street_operator)
+    page = reverse("cases:detail", args=[case.number])
+    assert "超期未办结，系统自动上报" in client.get(page).content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = client.get(page).content.decode()
+    assert "Overdue and not resolved: escalated automatically by the system" in english
+    assert "超期未办结" not in english
 
 
 def test_suspended_and_closed_cases_are_left_alone(personas, clock):

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from fengqiao.accounts.models import User
@@ -21,6 +22,7 @@ from fengqiao.cases.intake import submit
 from fengqiao.cases.models import Case
 from fengqiao.cases.similar import similar_open_cases
 from fengqiao.core.keep_post import keep_post, restore
+from fengqiao.core.notes import system_note
 from fengqiao.textintel.actions import record_suggestion
 from fengqiao.textintel.suggestions import CategoryHint, shown_suggestion, suggest_category
 
@@ -67,7 +69,10 @@ def new_case(request: HttpRequest) -> HttpResponse:
                     case = _submit(user, data, hint)
                     if merge_into is not None:
                         actions.merge(
-                            case, into=merge_into, by=user, note=_("登记时核实为重复反映")
+                            case,
+                            into=merge_into,
+                            by=user,
+                            note=system_note(gettext_noop("登记时核实为重复反映")),
                         )
             except CaseError as exc:
                 form.add_error(_field_for(exc.message), exc.message)
