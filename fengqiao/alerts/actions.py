@@ -31,7 +31,9 @@ from django.utils.translation import gettext_noop, pgettext
 
 from fengqiao.accounts.models import Membership, Role, Tier, Unit, UnitKind, User
 from fengqiao.alerts.models import (
+    EXPLANATION_TEMPLATE,
     OPEN_ALERT_STATUSES,
+    TITLE_TEMPLATE,
     Alert,
     AlertAction,
     AlertEvent,
@@ -62,8 +64,8 @@ class Finding:
     category: Category | None
     window_start: datetime
     window_end: datetime
-    title: str
-    explanation: str
+    title: str | SystemNote  # a detector's own text is a SystemNote: shown in the reader's
+    explanation: str | SystemNote  # language (core.notes)
     evidence: tuple[int, ...]  # case ids
     data: dict[str, Any]
 
@@ -156,6 +158,14 @@ def raise_or_update(finding: Finding) -> Alert | None:
     return None
 
 
+def _written(finding: Finding) -> tuple[str, str, dict[str, Any]]:
+    """The alert's title, explanation and data: a detector's notes as text in the site's language,
+    with their templates in ``data`` so that pages show them in the reader's (core.notes)."""
+    title, data = notes.stored(finding.title, finding.data, TITLE_TEMPLATE)
+    explanation, data = notes.stored(finding.explanation, data, EXPLANATION_TEMPLATE)
+    return title[:200], explanation, data
+
+
 def _raise_or_update(finding: Finding) -> Alert | None:
     now = timezone.now()
     evidence = set(finding.evidence)
@@ -167,18 +177,19 @@ def _raise_or_update(finding: Finding) -> Alert | None:
         known = set(last.evidence.values_list("id", flat=True))
         if evidence <= known and level_rank(finding.level) <= level_rank(last.level):
             return None
+    title, explanation, data = _written(finding)
     alert = Alert.objects.create(
         detector=finding.detector,
         level=finding.level,
         dedupe_key=finding.key,
-        title=finding.title[:200],
-        explanation=finding.explanation,
+        title=title,
+        explanation=explanation,
         region=finding.region,
         region_path=finding.region.path,
         category=finding.category,
         window_start=finding.window_start,
         window_end=finding.window_end,
-        data=finding.data,
+        data=data,
         raised_at=now,
         last_seen_at=now,
     )
@@ -198,11 +209,7 @@ def _update(alert: Alert, finding: Finding, evidence: set[int], now: datetime) -
     if changed:
         alert.window_start = min(alert.window_start, finding.window_start)
         alert.window_end = max(alert.window_end, finding.window_end)
-        alert.explanation, alert.data, alert.title = (
-            finding.explanation,
-            finding.data,
-            finding.title[:200],
-        )
+        alert.title, alert.explanation, alert.data = _written(finding)
         if raised:
             alert.level = finding.level
     alert.save()

@@ -35,6 +35,10 @@ class AlertSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     level_display = serializers.CharField(source="get_level_display")
     status_display = serializers.CharField(source="get_status_display")
     detector_display = serializers.CharField(source="get_detector_display")
+    # In the request's language (a detector's text is translated; core.notes); ``title`` and
+    # ``explanation`` are the stored texts, in the site's language.
+    title_display = serializers.CharField(source="shown_title")
+    explanation_display = serializers.CharField(source="shown_explanation")
     region: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         slug_field="code", read_only=True
     )
@@ -57,7 +61,9 @@ class AlertSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             "status",
             "status_display",
             "title",
+            "title_display",
             "explanation",
+            "explanation_display",
             "region",
             "region_name",
             "category",

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from fengqiao.alerts.actions import Finding, raise_or_update
 from fengqiao.alerts.models import (
@@ -40,6 +40,7 @@ from fengqiao.alerts.surveillance import combined_level, cusum, ears, seasonal_b
 from fengqiao.alerts.thresholds import Configured, thresholds
 from fengqiao.cases.choices import OPEN_STATUSES, CaseKind, DeadlineState, Status
 from fengqiao.cases.models import Case, Category, Party
+from fengqiao.core.notes import Value, listed, nested, system_note
 from fengqiao.lib.masking import mask_name
 from fengqiao.regions.models import Level as RegionLevel
 from fengqiao.regions.models import Region
@@ -128,10 +129,23 @@ class KeyPeriods:
         return (min(multipliers) if multipliers else 1.0), names
 
 
-def _key_note(names: list[str]) -> str:
+def _key_note(names: list[str]) -> Value:
+    """The sentence saying a key period made the thresholds stricter, as a value of a note."""
     if not names:
         return ""
-    return _("（重要节点“%(names)s”期间，预警阈值从严）") % {"names": "、".join(names)}
+    return nested(
+        system_note(
+            gettext_noop("（重要节点“%(names)s”期间，预警阈值从严）"), names="、".join(names)
+        )
+    )
+
+
+def _etc(items: list[str], shown: int) -> Value:
+    """The first ``shown`` items, "、"-joined, with 等 (and others) when there are more."""
+    text = "、".join(items[:shown])
+    return (
+        nested(system_note(gettext_noop("%(names)s等"), names=text)) if len(items) > shown else text
+    )
 
 
 # --------------------------------------------------------------------------- helpers
@@ -202,10 +216,16 @@ def overdue_findings(now: datetime, periods: KeyPeriods) -> list[Finding]:
         if level is None:
             continue
         worst = max((now - c[1]).days for c in cases if c[1] is not None) if cases else 0
-        explanation = _(
-            "%(region)s有 %(n)d 件事件超过办理期限仍未办结，其中最长已超期 %(days)d 天。"
-            "请督促承办单位尽快办理，必要时提级督办。%(key)s"
-        ) % {"region": region.name, "n": len(cases), "days": worst, "key": _key_note(names)}
+        explanation = system_note(
+            gettext_noop(
+                "%(region)s有 %(n)d 件事件超过办理期限仍未办结，其中最长已超期 %(days)d 天。"
+                "请督促承办单位尽快办理，必要时提级督办。%(key)s"
+            ),
+            region=region.name,
+            n=len(cases),
+            days=worst,
+            key=_key_note(names),
+        )
         starts = [c[1] for c in cases if c[1] is not None]
         findings.append(
             Finding(
@@ -216,7 +236,9 @@ def overdue_findings(now: datetime, periods: KeyPeriods) -> list[Finding]:
                 category=None,
                 window_start=min(starts) if starts else now,
                 window_end=now,
-                title=_("%(region)s %(n)d 件事件超期") % {"region": region.name, "n": len(cases)},
+                title=system_note(
+                    gettext_noop("%(region)s %(n)d 件事件超期"), region=region.name, n=len(cases)
+                ),
                 explanation=explanation,
                 evidence=tuple(sorted(c[0] for c in cases)),
                 data={"overdue": len(cases), "worst_days": worst, "cases": [c[3] for c in cases]},
@@ -246,13 +268,20 @@ def escalation_findings(now: datetime, periods: KeyPeriods) -> list[Finding]:
                 category=case.category,
                 window_start=case.submitted_at,
                 window_end=now,
-                title=_("事件 %(number)s 已上报 %(n)d 次")
-                % {"number": case.number, "n": case.escalations},
-                explanation=_(
-                    "事件“%(title)s”已逐级上报 %(n)d 次仍未化解，矛盾有升级风险，"
-                    "建议由上级中心牵头研判化解。%(key)s"
-                )
-                % {"title": case.title, "n": case.escalations, "key": _key_note(names)},
+                title=system_note(
+                    gettext_noop("事件 %(number)s 已上报 %(n)d 次"),
+                    number=case.number,
+                    n=case.escalations,
+                ),
+                explanation=system_note(
+                    gettext_noop(
+                        "事件“%(title)s”已逐级上报 %(n)d 次仍未化解，矛盾有升级风险，"
+                        "建议由上级中心牵头研判化解。%(key)s"
+                    ),
+                    title=case.title,
+                    n=case.escalations,
+                    key=_key_note(names),
+                ),
                 evidence=(case.pk,),
                 data={"escalations": case.escalations},
             )
@@ -263,7 +292,7 @@ def escalation_findings(now: datetime, periods: KeyPeriods) -> list[Finding]:
 def _repeat(
     groups: dict[str, list[Case]],
     detector: str,
-    describe: str,
+    describe: Value,
     now: datetime,
     periods: KeyPeriods,
 ) -> list[Finding]:
@@ -288,19 +317,23 @@ def _repeat(
                 category=latest.category if detector == Detector.REPEAT_GRID else None,
                 window_start=recent[0].submitted_at,
                 window_end=latest.submitted_at,
-                title=_("%(what)s %(days)d 天内发生 %(n)d 起纠纷")
-                % {"what": describe, "days": t.repeat_days, "n": len(recent)},
-                explanation=_(
-                    "%(what)s在 %(days)d 天内发生 %(n)d 起矛盾纠纷（阈值 %(k)d 起），"
-                    "说明矛盾未真正化解，有反复、激化的风险，建议组织联合调解、回访。%(key)s"
-                )
-                % {
-                    "what": describe,
-                    "days": t.repeat_days,
-                    "n": len(recent),
-                    "k": t.repeat_count,
-                    "key": _key_note(names),
-                },
+                title=system_note(
+                    gettext_noop("%(what)s %(days)d 天内发生 %(n)d 起纠纷"),
+                    what=describe,
+                    days=t.repeat_days,
+                    n=len(recent),
+                ),
+                explanation=system_note(
+                    gettext_noop(
+                        "%(what)s在 %(days)d 天内发生 %(n)d 起矛盾纠纷（阈值 %(k)d 起），"
+                        "说明矛盾未真正化解，有反复、激化的风险，建议组织联合调解、回访。%(key)s"
+                    ),
+                    what=describe,
+                    days=t.repeat_days,
+                    n=len(recent),
+                    k=t.repeat_count,
+                    key=_key_note(names),
+                ),
                 evidence=tuple(sorted(c.pk for c in recent)),
                 data={
                     "count": len(recent),
@@ -351,7 +384,7 @@ def repeat_findings(now: datetime, periods: KeyPeriods, *, memory_days: int = 12
         findings += _repeat(
             {digest: [by_id[i] for i in ids]},
             Detector.REPEAT_PARTIES,
-            _("当事人%(name)s") % {"name": shown_name[digest]},
+            nested(system_note(gettext_noop("当事人%(name)s"), name=shown_name[digest])),
             now,
             periods,
         )
@@ -435,11 +468,14 @@ def mass_incident_findings(now: datetime, periods: KeyPeriods, *, days: int = 7)
         reasons = []
         if case.people_involved >= t.mass_people:
             reasons.append(
-                _("涉及 %(n)d 人（阈值 %(t)d 人）")
-                % {"n": case.people_involved, "t": t.mass_people}
+                system_note(
+                    gettext_noop("涉及 %(n)d 人（阈值 %(t)d 人）"),
+                    n=case.people_involved,
+                    t=t.mass_people,
+                )
             )
         if phrases:
-            reasons.append(_("内容提到“%(p)s”") % {"p": "”“".join(phrases[:5])})
+            reasons.append(system_note(gettext_noop("内容提到“%(p)s”"), p="”“".join(phrases[:5])))
         findings.append(
             Finding(
                 detector=Detector.MASS_INCIDENT,
@@ -449,12 +485,16 @@ def mass_incident_findings(now: datetime, periods: KeyPeriods, *, days: int = 7)
                 category=case.category,
                 window_start=case.occurred_at,
                 window_end=case.submitted_at,
-                title=_("群体性事件风险：%(title)s") % {"title": case.title},
-                explanation=_(
-                    "事件 %(number)s %(reasons)s，存在聚集、上访等群体性事件风险，"
-                    "建议属地提前介入、稳控化解。%(key)s"
-                )
-                % {"number": case.number, "reasons": "，".join(reasons), "key": _key_note(names)},
+                title=system_note(gettext_noop("群体性事件风险：%(title)s"), title=case.title),
+                explanation=system_note(
+                    gettext_noop(
+                        "事件 %(number)s %(reasons)s，存在聚集、上访等群体性事件风险，"
+                        "建议属地提前介入、稳控化解。%(key)s"
+                    ),
+                    number=case.number,
+                    reasons=listed(reasons),
+                    key=_key_note(names),
+                ),
                 evidence=(case.pk,),
                 data={"people_involved": case.people_involved, "phrases": phrases},
             )
@@ -483,12 +523,16 @@ def violent_findings(now: datetime, periods: KeyPeriods, *, days: int = 7) -> li
                 category=case.category,
                 window_start=case.occurred_at,
                 window_end=case.submitted_at,
-                title=_("极端言行风险：%(title)s") % {"title": case.title},
-                explanation=_(
-                    "事件 %(number)s 的内容提到“%(p)s”，当事人可能有过激、报复或轻生倾向，"
-                    "请立即核实，安排调解员、民警上门稳控，必要时启动心理疏导。%(key)s"
-                )
-                % {"number": case.number, "p": "”“".join(phrases[:5]), "key": _key_note(names)},
+                title=system_note(gettext_noop("极端言行风险：%(title)s"), title=case.title),
+                explanation=system_note(
+                    gettext_noop(
+                        "事件 %(number)s 的内容提到“%(p)s”，当事人可能有过激、报复或轻生倾向，"
+                        "请立即核实，安排调解员、民警上门稳控，必要时启动心理疏导。%(key)s"
+                    ),
+                    number=case.number,
+                    p="”“".join(phrases[:5]),
+                    key=_key_note(names),
+                ),
                 evidence=(case.pk,),
                 data={"phrases": phrases},
             )
@@ -520,7 +564,7 @@ def missing_report_findings(now: datetime, periods: KeyPeriods) -> list[Finding]
         if region is None:
             continue
         tz = timezone.get_current_timezone()
-        names = "、".join(c.name for c in missing[:20]) + ("等" if len(missing) > 20 else "")
+        names = _etc([c.name for c in missing], 20)
         findings.append(
             Finding(
                 detector=Detector.MISSING_REPORTS,
@@ -530,18 +574,22 @@ def missing_report_findings(now: datetime, periods: KeyPeriods) -> list[Finding]
                 category=None,
                 window_start=datetime.combine(yesterday, time.min, tzinfo=tz),
                 window_end=datetime.combine(yesterday + timedelta(days=1), time.min, tzinfo=tz),
-                title=_("%(period)s：%(day)s %(n)d 个社区未报告")
-                % {"period": period.name, "day": yesterday.isoformat(), "n": len(missing)},
-                explanation=_(
-                    "重要节点“%(period)s”期间，%(day)s 有 %(n)d 个社区没有提交日报告"
-                    "（无异常也须报告）：%(names)s。请督促补报。"
-                )
-                % {
-                    "period": period.name,
-                    "day": yesterday.isoformat(),
-                    "n": len(missing),
-                    "names": names,
-                },
+                title=system_note(
+                    gettext_noop("%(period)s：%(day)s %(n)d 个社区未报告"),
+                    period=period.name,
+                    day=yesterday.isoformat(),
+                    n=len(missing),
+                ),
+                explanation=system_note(
+                    gettext_noop(
+                        "重要节点“%(period)s”期间，%(day)s 有 %(n)d 个社区没有提交日报告"
+                        "（无异常也须报告）：%(names)s。请督促补报。"
+                    ),
+                    period=period.name,
+                    day=yesterday.isoformat(),
+                    n=len(missing),
+                    names=names,
+                ),
                 evidence=(),
                 data={"missing": [c.code for c in missing], "day": yesterday.isoformat()},
             )
@@ -581,17 +629,17 @@ def hazard_overdue_findings(now: datetime, periods: KeyPeriods) -> list[Finding]
         else:
             level = Level.BLUE
         worst = max((now - h[2]).days for h in hazards if h[2] is not None)
-        titles = "、".join(h[4] for h in hazards[:3]) + ("等" if len(hazards) > 3 else "")
-        explanation = _(
-            "%(region)s有 %(n)d 处风险隐患超过整改期限仍未整改完成（%(titles)s），"
-            "最长已超期 %(days)d 天。请督促责任单位落实整改措施，必要时提级督办。%(key)s"
-        ) % {
-            "region": region.name,
-            "n": len(hazards),
-            "titles": titles,
-            "days": worst,
-            "key": _key_note(names),
-        }
+        explanation = system_note(
+            gettext_noop(
+                "%(region)s有 %(n)d 处风险隐患超过整改期限仍未整改完成（%(titles)s），"
+                "最长已超期 %(days)d 天。请督促责任单位落实整改措施，必要时提级督办。%(key)s"
+            ),
+            region=region.name,
+            n=len(hazards),
+            titles=_etc([h[4] for h in hazards], 3),
+            days=worst,
+            key=_key_note(names),
+        )
         cases = {c for h in hazards for c in (h[5], h[6]) if c is not None}
         findings.append(
             Finding(
@@ -602,8 +650,11 @@ def hazard_overdue_findings(now: datetime, periods: KeyPeriods) -> list[Finding]
                 category=None,
                 window_start=min(h[2] for h in hazards if h[2] is not None),
                 window_end=now,
-                title=_("%(region)s %(n)d 处隐患整改超期")
-                % {"region": region.name, "n": len(hazards)},
+                title=system_note(
+                    gettext_noop("%(region)s %(n)d 处隐患整改超期"),
+                    region=region.name,
+                    n=len(hazards),
+                ),
                 explanation=explanation,
                 evidence=tuple(sorted(cases)),
                 data={"hazards": [h[0] for h in hazards], "worst_days": worst},
@@ -758,20 +809,21 @@ def _surge_finding(
         .values_list("id", flat=True)
     )
     count = int(counts[-1])
-    explanation = _(
-        "%(day)s %(region)s“%(category)s”类事件 %(n)d 件，按历史同期推算预期约 %(e).1f 件，"
-        "近三日共 %(n3)d 件。%(methods)s 判定为异常增多。"
-        "建议研判是否存在共同原因（同一项目、同一企业、同一政策），提前组织化解。%(key)s"
-    ) % {
-        "day": day.isoformat(),
-        "region": region.name,
-        "category": category.name,
-        "n": count,
-        "e": expected,
-        "n3": int(counts[-3:].sum()),
-        "methods": "、".join(alarmed),
-        "key": _key_note(key_names),
-    }
+    explanation = system_note(
+        gettext_noop(
+            "%(day)s %(region)s“%(category)s”类事件 %(n)d 件，按历史同期推算预期约 %(e).1f 件，"
+            "近三日共 %(n3)d 件。%(methods)s 判定为异常增多。"
+            "建议研判是否存在共同原因（同一项目、同一企业、同一政策），提前组织化解。%(key)s"
+        ),
+        day=day.isoformat(),
+        region=region.name,
+        category=category.name,
+        n=count,
+        e=float(expected),
+        n3=int(counts[-3:].sum()),
+        methods="、".join(alarmed),
+        key=_key_note(key_names),
+    )
     return Finding(
         detector=Detector.SURGE,
         key=f"surge:{region.code}:{category.code}",
@@ -780,8 +832,11 @@ def _surge_finding(
         category=category,
         window_start=window_start,
         window_end=window_end,
-        title=_("%(region)s %(category)s类事件激增")
-        % {"region": region.name, "category": category.name},
+        title=system_note(
+            gettext_noop("%(region)s %(category)s类事件激增"),
+            region=region.name,
+            category=category.name,
+        ),
         explanation=explanation,
         evidence=tuple(sorted(evidence)),
         data={

@@ -23,6 +23,7 @@ from django.utils.translation import pgettext_lazy
 from fengqiao.accounts.models import Unit
 from fengqiao.alerts.thresholds import DEFAULTS, FIELDS
 from fengqiao.cases.models import Case, Category
+from fengqiao.core import notes
 from fengqiao.core.models import AppendOnly
 from fengqiao.core.notes import ShownNote
 from fengqiao.regions.models import Region
@@ -79,6 +80,11 @@ class AlertQuerySet(models.QuerySet["Alert"]):
 
     def open(self) -> AlertQuerySet:
         return self.filter(status__in=OPEN_ALERT_STATUSES)
+
+
+# Where in ``Alert.data`` a detector's title and explanation keep their templates (core.notes).
+TITLE_TEMPLATE = "title_template"
+EXPLANATION_TEMPLATE = "explanation_template"
 
 
 class Alert(models.Model):
@@ -148,7 +154,16 @@ class Alert(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"[{self.get_level_display()}] {self.title}"
+        return f"[{self.get_level_display()}] {self.shown_title}"
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the active language (a detector's is translated; core.notes)."""
+        return notes.shown(self.title, self.data, TITLE_TEMPLATE)
+
+    @property
+    def shown_explanation(self) -> str:
+        return notes.shown(self.explanation, self.data, EXPLANATION_TEMPLATE)
 
     @property
     def is_open(self) -> bool:

@@ -31,7 +31,7 @@ from datetime import date, datetime, time, timedelta
 
 import numpy as np
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from fengqiao.alerts.actions import Finding, raise_or_update
 from fengqiao.alerts.knox import (
@@ -45,6 +45,7 @@ from fengqiao.alerts.knox import (
 from fengqiao.alerts.models import Detector, Level
 from fengqiao.cases.choices import Status
 from fengqiao.cases.models import Case, Category
+from fengqiao.core.notes import system_note
 from fengqiao.regions.models import Region
 
 CATEGORIES = ("hazard-fire", "hazard-public-order")
@@ -206,28 +207,29 @@ def _finding(
     expected = float(result.expected[0, 0])
     p_value = float(result.p_value[0, 0])
     region = _common_region(paths)
-    explanation = _(
-        "近 %(window)d 天全区“%(category)s”类事件共 %(events)d 件。其中相距 %(km)g 公里以内、"
-        "间隔 %(days)g 天以内的事件有 %(observed)d 对，若发生地点与时间互不相关，预期约 "
-        "%(expected).1f 对（Knox 比 %(ratio).2f，%(iterations)d 次随机模拟 p = %(p).3f）。"
-        "说明一处发生后，附近短期内再次发生的风险升高（近重复）。近 %(recent)d 天%(region)s有 "
-        "%(n)d 件事件属于这样的近重复，建议在其周边 %(km)g 公里范围内 %(days)g 天内加强巡查、"
-        "排查同类隐患。"
-    ) % {
-        "window": settings.window_days,
-        "region": region.name,
-        "category": category.name,
-        "events": events,
-        "km": near_km,
-        "days": near_days,
-        "observed": observed,
-        "expected": expected,
-        "ratio": observed / expected if expected > 0 else 0.0,
-        "iterations": result.iterations,
-        "p": p_value,
-        "recent": RECENT_DAYS,
-        "n": len(evidence),
-    }
+    explanation = system_note(
+        gettext_noop(
+            "近 %(window)d 天全区“%(category)s”类事件共 %(events)d 件。其中相距 %(km)g 公里以内、"
+            "间隔 %(days)g 天以内的事件有 %(observed)d 对，若发生地点与时间互不相关，预期约 "
+            "%(expected).1f 对（Knox 比 %(ratio).2f，%(iterations)d 次随机模拟 p = %(p).3f）。"
+            "说明一处发生后，附近短期内再次发生的风险升高（近重复）。近 %(recent)d 天%(region)s有 "
+            "%(n)d 件事件属于这样的近重复，建议在其周边 %(km)g 公里范围内 %(days)g 天内加强巡查、"
+            "排查同类隐患。"
+        ),
+        window=settings.window_days,
+        region=region.name,
+        category=category.name,
+        events=events,
+        km=near_km,
+        days=near_days,
+        observed=observed,
+        expected=expected,
+        ratio=observed / expected if expected > 0 else 0.0,
+        iterations=result.iterations,
+        p=p_value,
+        recent=RECENT_DAYS,
+        n=len(evidence),
+    )
     tz = timezone.get_current_timezone()
     window_start = datetime.combine(day - timedelta(days=RECENT_DAYS - 1), time.min, tzinfo=tz)
     return Finding(
@@ -238,8 +240,12 @@ def _finding(
         category=category,
         window_start=window_start,
         window_end=datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz),
-        title=_("%(category)s近重复模式（%(km)g 公里、%(days)g 天内）")
-        % {"category": category.name, "km": near_km, "days": near_days},
+        title=system_note(
+            gettext_noop("%(category)s近重复模式（%(km)g 公里、%(days)g 天内）"),
+            category=category.name,
+            km=near_km,
+            days=near_days,
+        ),
         explanation=explanation,
         evidence=evidence,
         data={"day": day.isoformat(), "events": events, **result.as_json()},

@@ -39,7 +39,7 @@ from datetime import date, datetime, time, timedelta
 import numpy as np
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from fengqiao.alerts.actions import Finding, raise_or_update
 from fengqiao.alerts.models import Alert, Detector, Level
@@ -47,6 +47,7 @@ from fengqiao.alerts.satscan_io import Cases, Locations, latlon_to_points
 from fengqiao.alerts.stscan import Cluster, ScanParameters, SpaceTimePermutationScan
 from fengqiao.cases.choices import CaseKind, Status
 from fengqiao.cases.models import Case
+from fengqiao.core.notes import listed, nested, system_note, word
 from fengqiao.regions.models import Level as RegionLevel
 from fengqiao.regions.models import Region
 
@@ -266,32 +267,40 @@ def _finding(
     top = members[0]
     p_value = float(cluster.p_value if cluster.p_value is not None else 1.0)
     level = cluster_level(p_value, cluster.observed, cluster.expected)
-    kind_label = str(CaseKind(kind).label)
+    kind_label = word(CaseKind(kind).label)
     days = (cluster.end - cluster.start).days + 1
-    names = "、".join(f"{g.name} {per_grid[g.pk]} 件" for g in members[:8] if per_grid[g.pk])
+    names = listed(
+        [
+            system_note(gettext_noop("%(name)s %(n)d 件"), name=g.name, n=per_grid[g.pk])
+            for g in members[:8]
+            if per_grid[g.pk]
+        ]
+    )
     ratio = cluster.observed / cluster.expected if cluster.expected > 0 else math.inf
-    explanation = _(
-        "%(start)s 至 %(end)s（%(days)d 天），以%(centre)s为中心、半径约 %(radius).1f 公里的 "
-        "%(n)d 个网格共发生%(kind)s类事件 %(observed)d 件（%(places)s）；按这些网格近 %(study)d "
-        "天的总量和全区每天的总量推算，预期约 %(expected).1f 件，是预期的 %(ratio).1f 倍。"
-        "时空重排扫描（%(replicas)d 次随机模拟）p = %(p)s，这样的聚集由偶然造成的可能性很小。"
-        "建议核查这些事件是否有共同原因（同一场所、同一设施、同一起事件），组织联合排查处置。"
-    ) % {
-        "start": cluster.start.isoformat(),
-        "end": cluster.end.isoformat(),
-        "days": days,
-        "places": names,
-        "n": len(members),
-        "centre": by_code[cluster.center].name,
-        "radius": cluster.radius_km,
-        "kind": kind_label,
-        "observed": cluster.observed,
-        "study": settings.study_days,
-        "expected": cluster.expected,
-        "ratio": ratio,
-        "replicas": settings.replicas,
-        "p": f"{p_value:.3f}",
-    }
+    explanation = system_note(
+        gettext_noop(
+            "%(start)s 至 %(end)s（%(days)d 天），以%(centre)s为中心、半径约 %(radius).1f 公里的 "
+            "%(n)d 个网格共发生%(kind)s类事件 %(observed)d 件（%(places)s）；"
+            "按这些网格近 %(study)d 天的总量和全区每天的总量推算，"
+            "预期约 %(expected).1f 件，是预期的 %(ratio).1f 倍。"
+            "时空重排扫描（%(replicas)d 次随机模拟）p = %(p)s，这样的聚集由偶然造成的可能性很小。"
+            "建议核查这些事件是否有共同原因（同一场所、同一设施、同一起事件），组织联合排查处置。"
+        ),
+        start=cluster.start.isoformat(),
+        end=cluster.end.isoformat(),
+        days=days,
+        places=names,
+        n=len(members),
+        centre=by_code[cluster.center].name,
+        radius=cluster.radius_km,
+        kind=kind_label,
+        observed=cluster.observed,
+        study=settings.study_days,
+        expected=cluster.expected,
+        ratio=ratio,
+        replicas=settings.replicas,
+        p=f"{p_value:.3f}",
+    )
     return Finding(
         detector=Detector.STSCAN,
         key=_stable_key(kind, cluster, used),
@@ -300,13 +309,15 @@ def _finding(
         category=None,
         window_start=window_start,
         window_end=window_end,
-        title=_("%(place)s%(kind)s类事件时空聚集（%(days)d 天 %(n)d 件）")
-        % {
-            "place": top.name if len(members) == 1 else _("%(name)s等") % {"name": top.name},
-            "kind": kind_label,
-            "days": days,
-            "n": cluster.observed,
-        },
+        title=system_note(
+            gettext_noop("%(place)s%(kind)s类事件时空聚集（%(days)d 天 %(n)d 件）"),
+            place=top.name
+            if len(members) == 1
+            else nested(system_note(gettext_noop("%(name)s等"), name=top.name)),
+            kind=kind_label,
+            days=days,
+            n=cluster.observed,
+        ),
         explanation=explanation,
         evidence=evidence,
         data={

@@ -25,9 +25,17 @@ from django.views.decorators.http import require_GET, require_POST
 from fengqiao.accounts.models import Membership, Role, Unit, User
 from fengqiao.alerts import actions
 from fengqiao.alerts.filtersets import AlertFilterSet
-from fengqiao.alerts.models import LEVEL_RANK, Alert, DailyReport, KeyPeriod, level_rank
+from fengqiao.alerts.models import (
+    LEVEL_RANK,
+    TITLE_TEMPLATE,
+    Alert,
+    DailyReport,
+    KeyPeriod,
+    level_rank,
+)
 from fengqiao.cases.errors import CaseError
 from fengqiao.cases.models import Case
+from fengqiao.core import notes
 from fengqiao.regions.models import Level as RegionLevel
 from fengqiao.regions.models import Region
 
@@ -175,15 +183,26 @@ def map_data(request: HttpRequest) -> JsonResponse:
     """GeoJSON points of the visible open alerts at their region's representative point."""
     _filterset, alerts = _filtered(request)
     rows = alerts.exclude(region__point_lon=None).values_list(
-        "pk", "title", "level", "status", "region__point_lon", "region__point_lat"
+        "pk",
+        "title",
+        f"data__{TITLE_TEMPLATE}",
+        "level",
+        "status",
+        "region__point_lon",
+        "region__point_lat",
     )[:MAP_LIMIT]
     features = [
         {
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": [lon, lat]},
-            "properties": {"id": pk, "title": title, "level": level, "status": status},
+            "properties": {
+                "id": pk,
+                "title": notes.shown(title, {TITLE_TEMPLATE: template}, TITLE_TEMPLATE),
+                "level": level,
+                "status": status,
+            },
         }
-        for pk, title, level, status, lon, lat in rows
+        for pk, title, template, level, status, lon, lat in rows
     ]
     return JsonResponse({"type": "FeatureCollection", "features": features})
 

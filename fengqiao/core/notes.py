@@ -27,9 +27,11 @@ from django.utils.translation import gettext, gettext_noop
 
 KEY = "note_template"
 
-# Plain text; {"msgid": ...}, translated when shown; or {"msgids": [...]}, each translated and
-# joined with the language's list separator (、 in Chinese).
-Value = str | dict[str, Any]
+# Plain text or a number, shown as is; {"msgid": ...}, translated when shown; {"msgids": [...]},
+# each translated and joined with the language's list separator (、 in Chinese); or
+# {"note": {"msgid": ..., "params": ...}}, a note within the note (a sentence added to another);
+# or {"notes": [...]}, several, joined like ``msgids``.
+Value = str | int | float | dict[str, Any]
 LIST_SEPARATOR = gettext_noop("、")
 
 
@@ -45,12 +47,27 @@ def words(labels: list[str | Promise]) -> dict[str, list[str]]:
     return {"msgids": [word(label)["msgid"] for label in labels]}
 
 
-def _rendered(value: Value) -> str:
-    if isinstance(value, str):
+def _rendered(value: Value) -> str | int | float:
+    if not isinstance(value, dict):
         return value
     if "msgids" in value:
         return gettext(LIST_SEPARATOR).join(gettext(m) for m in value["msgids"])
+    if "note" in value:
+        return SystemNote(value["note"]["msgid"], value["note"]["params"]).text()
+    if "notes" in value:
+        parts = (SystemNote(n["msgid"], n["params"]).text() for n in value["notes"])
+        return gettext(LIST_SEPARATOR).join(parts)
     return gettext(value["msgid"])
+
+
+def nested(note: SystemNote | str) -> Value:
+    """A note as a value of another (an empty string stays empty)."""
+    return {"note": note.as_data()} if isinstance(note, SystemNote) else note
+
+
+def listed(items: list[SystemNote]) -> Value:
+    """Several notes as one value, joined with the language's list separator."""
+    return {"notes": [item.as_data() for item in items]}
 
 
 @dataclass(frozen=True)
@@ -79,18 +96,22 @@ def system_note(msgid: str, **params: Value) -> SystemNote:
     return SystemNote(msgid, params)
 
 
-def stored(note: str | SystemNote, data: Mapping[str, Any] | None) -> tuple[str, dict[str, Any]]:
-    """The ``note`` column and the ``data`` of an event for a note of either kind."""
+def stored(
+    note: str | SystemNote, data: Mapping[str, Any] | None, key: str = KEY
+) -> tuple[str, dict[str, Any]]:
+    """The text column and the ``data`` of a record for a note of either kind (``key``: where in
+    ``data`` the template goes; a typed note removes an earlier one)."""
     data = dict(data or {})
     if isinstance(note, SystemNote):
-        data[KEY] = note.as_data()
+        data[key] = note.as_data()
         return note.stored_text(), data
+    data.pop(key, None)
     return note, data
 
 
-def shown(note: str, data: Mapping[str, Any] | None) -> str:
-    """An event's note in the active language: a system note rendered, any other as stored."""
-    template = (data or {}).get(KEY)
+def shown(note: str, data: Mapping[str, Any] | None, key: str = KEY) -> str:
+    """A note in the active language: a system note rendered, any other as stored."""
+    template = (data or {}).get(key)
     if not isinstance(template, dict):
         return note
     msgid, params = template.get("msgid"), template.get("params") or {}
@@ -98,7 +119,7 @@ def shown(note: str, data: Mapping[str, Any] | None) -> str:
         return note
     try:
         return SystemNote(msgid, params).text()
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, AttributeError):
         return note
 
 

@@ -9,12 +9,21 @@ strings really are in the site one.
 from __future__ import annotations
 
 import gettext
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.test import Client
+from django.utils import translation
 
+from fengqiao.alerts import detectors
+from fengqiao.alerts.models import Alert, Detector, KeyPeriod
+from fengqiao.cases.tests.factories import make_case
 from fengqiao.conftest import Personas
+
+SH = ZoneInfo("Asia/Shanghai")
 
 APP = Path(__file__).resolve().parents[1]
 SITE_MO = APP.parent / "locale" / "en" / "LC_MESSAGES" / "django.mo"
@@ -44,3 +53,42 @@ def test_the_alert_list_speaks_english_when_chosen(personas: Personas) -> None:
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     body = client.get("/alerts/").content.decode()
     assert "No open alerts." in body and "Run the rule detectors now" in body
+
+
+@pytest.mark.django_db
+def test_a_detectors_alert_reads_in_the_readers_language(personas: Personas) -> None:
+    """The detector writes its title and explanation in Chinese, the record; a reader who chose
+    English sees them in English on the list, the page, the map and through the API."""
+    with time_machine.travel(datetime(2025, 10, 3, 10, 0, tzinfo=SH), tick=False):
+        KeyPeriod.objects.create(
+            name="国庆", starts_on=date(2025, 10, 1), ends_on=date(2025, 10, 7), daily_report=False
+        )
+        case = make_case(title="讨要工钱", category="dispute-neighbour", people_involved=40)
+        with translation.override("en"):  # whatever language the worker runs in
+            detectors.run_rules()
+    alert = Alert.objects.get(detector=Detector.MASS_INCIDENT)
+    assert alert.title == "群体性事件风险：讨要工钱"
+    assert alert.explanation.startswith(f"事件 {case.number} 涉及 40 人（阈值 15 人）")
+    assert alert.explanation.endswith("（重要节点“国庆”期间，预警阈值从严）")
+    title = "Mass-incident risk: 讨要工钱"
+    with translation.override("en"):
+        assert alert.shown_title == title
+        assert alert.shown_explanation.startswith(
+            f"Case {case.number} involves 40 people (threshold 15)"
+        )
+        assert alert.shown_explanation.endswith(
+            " (thresholds are stricter during the key period “国庆”)"
+        )
+    client = Client()
+    client.force_login(personas.district_leader)
+    assert alert.title in client.get("/alerts/").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert title in client.get("/alerts/").content.decode()
+    page = client.get(f"/alerts/{alert.pk}/").content.decode()
+    assert title in page and "thresholds are stricter" in page and "群体性事件" not in page
+    points = client.get("/alerts/map/data.geojson").json()["features"]
+    assert [p["properties"]["title"] for p in points] == [title]
+    api = client.get(f"/api/v1/alerts/{alert.pk}/").json()
+    assert (api["title"], api["title_display"]) == (alert.title, title)
+    assert api["explanation"] == alert.explanation
+    assert "key period" in api["explanation_display"]
