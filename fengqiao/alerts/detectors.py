@@ -821,7 +821,7 @@ def _surge_finding(
         n=count,
         e=float(expected),
         n3=int(counts[-3:].sum()),
-        methods="、".join(alarmed),
+        methods={"msgids": alarmed},  # method names, joined in the reader's way
         key=_key_note(key_names),
     )
     return Finding(

@@ -176,21 +176,21 @@ def save_party(case: Case, data: PartyInput, *, by: User, party: Party | None = 
     fields = clean_party(data)
     if party is None:
         party = Party.objects.create(case=case, **fields)
-        step, verb = "party_added", _("登记当事人")
+        step, what = "party_added", gettext_noop("登记当事人：%(role)s %(name)s")
     else:
         if party.case_id != case.pk:
             raise InvalidInput(_("当事人不属于该事件。"))
         for name, value in fields.items():
             setattr(party, name, value)
         party.save()
-        step, verb = "party_changed", _("修改当事人")
+        step, what = "party_changed", gettext_noop("修改当事人：%(role)s %(name)s")
     _event(
         case,
         Action.MEDIATE,
         step,
         by=by,
         unit=unit,
-        note=f"{verb}：{party.get_role_display()} {mask_name(party.name)}",
+        note=system_note(what, role=word(Party.Role(party.role).label), name=mask_name(party.name)),
         data={"party": party.pk},
     )
     return party

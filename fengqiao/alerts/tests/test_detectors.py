@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from fengqiao.alerts import detectors
 from fengqiao.alerts.models import Alert, Detector, KeyPeriod, Level
@@ -184,6 +185,10 @@ def test_surge_in_a_community_category_raises_a_red_alert(personas: Personas, cl
     assert set(alert.evidence.all()) == set(surge)
     assert alert.data["count"] == 6 and len(alert.data["methods"]) == 4
     assert "邻里纠纷" in alert.title and "预期约" in alert.explanation
+    methods = alert.data["methods"]
+    assert "、".join(methods) + " 判定为异常增多" in alert.explanation
+    with translation.override("en"):  # the method names are listed the English way
+        assert ", ".join(methods) + " found an unusual rise" in alert.shown_explanation
     assert result.raised == 2
     detectors.run_surges(history=70)  # the same day again: updated, not duplicated
     assert len(alerts(Detector.SURGE)) == 2

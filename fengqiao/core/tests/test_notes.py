@@ -86,6 +86,10 @@ def test_a_mediation_done_in_english_reads_in_either_language(personas: Personas
         )
     events = list(CaseEvent.objects.filter(case=mediation.case).order_by("created_at", "id"))
     steps = {(e.action, e.data.get("step")): e for e in events}
+    party = steps[Action.MEDIATE, "party_added"]  # the last party registered
+    assert party.note.startswith("登记当事人：被申请人 ")
+    with translation.override("en"):
+        assert party.shown_note.startswith("Party registered: Respondent ")
     written = [
         steps[Action.MEDIATE, "started"],
         steps[Action.MEDIATE, "session"],
