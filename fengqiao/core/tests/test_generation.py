@@ -4,11 +4,13 @@ import threading
 
 import pytest
 from django.db import connection, connections, transaction
+from django.utils import timezone
 
 from fengqiao.accounts.models import Membership, Role, Unit, User
 from fengqiao.api.models import ApiToken
 from fengqiao.cases.models import Category, RoutingRule
 from fengqiao.core.generation import Memo, current
+from fengqiao.core.models import Generation
 from fengqiao.regions.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -237,3 +239,43 @@ def test_sqlite_update_triggers_name_every_column_but_the_bookkeeping_one():
                 [f"fq_generation_{table}_update"],
             )
             assert cursor.fetchone()[0] == migration.update_trigger_sql(table, columns)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_column_aware_triggers_migrate_back_and_forth(personas):
+    """Unapplying core.0005 restores 0004's whole-row trigger (a login moves the stamp again);
+    applying it again restores the column-aware one."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    if connection.vendor != "sqlite":
+        pytest.skip("core.0005 changes SQLite's triggers only; on PostgreSQL it does nothing")
+    user = personas.street_operator
+    # An earlier transactional test's flush may have emptied the table the data migration filled.
+    Generation.objects.get_or_create(id=1, defaults={"value": "start"})
+
+    def trigger_sql():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = %s",
+                ["fq_generation_accounts_user_update"],
+            )
+            return cursor.fetchone()[0]
+
+    def login_moves_the_stamp():
+        before = current()
+        User.objects.filter(pk=user.pk).update(last_login=timezone.now())
+        return current() != before
+
+    latest = ("core", "0005_sqlite_bookkeeping_columns")
+    executor = MigrationExecutor(connection)
+    executor.migrate([("core", "0004_generation")])
+    try:
+        assert trigger_sql().startswith(
+            "CREATE TRIGGER fq_generation_accounts_user_update AFTER UPDATE ON"
+        )
+        assert login_moves_the_stamp()
+    finally:
+        executor = MigrationExecutor(connection)  # a fresh graph of what is applied now
+        executor.migrate([latest])
+    assert " AFTER UPDATE OF " in trigger_sql() and '"last_login"' not in trigger_sql()
+    assert not login_moves_the_stamp()
