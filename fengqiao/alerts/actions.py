@@ -320,11 +320,9 @@ def respond(alert: Alert, *, by: User, note: str, unit: Unit | None = None) -> A
     alert.save()
     _record(alert, AlertAction.RESPOND, by=by, from_status=before, note=note, data=data, at=now)
     if "assigned_unit" in data and unit is not None:
-        queue_for_unit(
-            unit,
-            _("预警处置任务：%(title)s") % {"title": alert.title[:150]},
-            f"{alert.title}\n{note}\n/alerts/{alert.pk}/",
-        )
+        with notes.site_language():  # a notice is written in the site's language
+            task = _("预警处置任务：%(title)s") % {"title": alert.title[:150]}
+        queue_for_unit(unit, task, f"{alert.title}\n{note}\n/alerts/{alert.pk}/")
     return alert
 
 

@@ -18,6 +18,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from fengqiao.accounts.models import Unit, User
 from fengqiao.cases import deadlines, permissions
@@ -33,7 +34,7 @@ from fengqiao.cases.errors import InvalidInput, NotAllowed, NotPermitted
 from fengqiao.cases.models import Attachment, Case, CaseEvent, ExtensionRequest, Supervision
 from fengqiao.cases.routing import centre_above, tier_rank
 from fengqiao.core import notes
-from fengqiao.core.notes import SystemNote
+from fengqiao.core.notes import SystemNote, system_note, word
 from fengqiao.lib.uploads import UploadRejected, check_upload
 from fengqiao.notifications.actions import queue_for_unit, queue_for_user, queue_sms
 
@@ -95,12 +96,15 @@ def record(
     )
 
 
-def _notify_unit(case: Case, unit: Unit, what: str) -> None:
+def _notify_unit(case: Case, unit: Unit, what: str | SystemNote) -> None:
+    what = notes.in_site_language(what)
     queue_for_unit(unit, f"{case.number} {what}", f"{case.title}\n{what}", case_id=case.pk)
 
 
-def notify_reporter(case: Case, text: str) -> None:
-    """Tell the reporter: in the inbox if they have an account, else by SMS if they left one."""
+def notify_reporter(case: Case, text: str | SystemNote) -> None:
+    """Tell the reporter: in the inbox if they have an account, else by SMS if they left one.
+    In the site's language, whatever language the member of staff who acted had chosen."""
+    text = notes.in_site_language(text)
     message = f"【枫桥】您反映的事件 {case.number}：{text}"
     if case.reporter_id and case.reporter is not None:
         queue_for_user(case.reporter, f"{case.number} {text}"[:200], message, case_id=case.pk)
@@ -159,7 +163,7 @@ def reject(case: Case, *, by: User, reason: str) -> Case:
         note=reason,
         public=True,
     )
-    notify_reporter(case, _("不予受理。理由：%(reason)s") % {"reason": reason})
+    notify_reporter(case, system_note(gettext_noop("不予受理。理由：%(reason)s"), reason=reason))
     return case
 
 
@@ -194,7 +198,7 @@ def dispatch(
         public=True,
         data={"due_at": case.resolve_due_at.isoformat() if case.resolve_due_at else None},
     )
-    _notify_unit(case, to_unit, _("新交办事件，请签收办理"))
+    _notify_unit(case, to_unit, system_note(gettext_noop("新交办事件，请签收办理")))
     return case
 
 
@@ -260,7 +264,9 @@ def request_extension(case: Case, *, by: User, days: int, reason: str) -> Extens
         data={"days": days, "request": request.pk},
     )
     if case.dispatcher_unit:
-        _notify_unit(case, case.dispatcher_unit, _("申请延期 %(d)d 个工作日") % {"d": days})
+        _notify_unit(
+            case, case.dispatcher_unit, system_note(gettext_noop("申请延期 %(d)d 个工作日"), d=days)
+        )
     return request
 
 
@@ -295,7 +301,8 @@ def decide_extension(
         note=_text(note, _("说明"), required=False),
         data={"request": request.pk},
     )
-    _notify_unit(case, request.unit, _("延期申请已同意") if approve else _("延期申请被驳回"))
+    decided = gettext_noop("延期申请已同意") if approve else gettext_noop("延期申请被驳回")
+    _notify_unit(case, request.unit, system_note(decided))
     return request
 
 
@@ -374,7 +381,7 @@ def return_case(case: Case, *, by: User, reason: str) -> Case:
         from_unit=unit,
         note=_text(reason, _("退回理由"), max_length=500),
     )
-    _notify_unit(case, case.current_unit, _("事件被退回，请重新交办"))
+    _notify_unit(case, case.current_unit, system_note(gettext_noop("事件被退回，请重新交办")))
     return case
 
 
@@ -402,7 +409,7 @@ def _escalate(
         data={"automatic": auto},
         public=True,
     )
-    _notify_unit(case, target, _("下级上报事件，请处理"))
+    _notify_unit(case, target, system_note(gettext_noop("下级上报事件，请处理")))
     return case
 
 
@@ -428,7 +435,7 @@ def auto_escalate(case: Case, *, note: str | SystemNote) -> Case:
     except NotAllowed:
         case.auto_escalated_at = timezone.now()
         case.save(update_fields=["auto_escalated_at", "updated_at"])
-        _notify_unit(case, case.current_unit, _("事件严重超期，请尽快办理"))
+        _notify_unit(case, case.current_unit, system_note(gettext_noop("事件严重超期，请尽快办理")))
         return case
 
 
@@ -455,7 +462,7 @@ def assign_down(case: Case, *, by: User, to_unit: Unit, note: str = "") -> Case:
         note=_text(note, _("说明"), required=False),
         public=True,
     )
-    _notify_unit(case, to_unit, _("上级下派事件，请处理"))
+    _notify_unit(case, to_unit, system_note(gettext_noop("上级下派事件，请处理")))
     return case
 
 
@@ -489,7 +496,7 @@ def supervise(case: Case, *, by: User, card: str, note: str) -> Supervision:
         note=supervision.note,
         data={"card": card},
     )
-    _notify_unit(case, case.current_unit, str(Card(card).label))
+    _notify_unit(case, case.current_unit, SystemNote(word(Card(card).label)["msgid"]))
     return supervision
 
 
@@ -523,7 +530,7 @@ def resolve(case: Case, *, by: User, outcome: str | SystemNote) -> Case:
         public=True,
     )
     if case.dispatcher_unit and case.dispatcher_unit_id != unit.pk:
-        _notify_unit(case, case.dispatcher_unit, _("已办结，请核查"))
+        _notify_unit(case, case.dispatcher_unit, system_note(gettext_noop("已办结，请核查")))
     return case
 
 
@@ -557,9 +564,11 @@ def verify(case: Case, *, by: User, passed: bool, note: str = "") -> Case:
         public=passed,
     )
     if passed:
-        notify_reporter(case, _("已办结。办理结果：%(outcome)s") % {"outcome": case.outcome})
+        notify_reporter(
+            case, system_note(gettext_noop("已办结。办理结果：%(outcome)s"), outcome=case.outcome)
+        )
     else:
-        _notify_unit(case, case.current_unit, _("核查未通过，请继续办理"))
+        _notify_unit(case, case.current_unit, system_note(gettext_noop("核查未通过，请继续办理")))
     return case
 
 
@@ -601,7 +610,7 @@ def reopen(case: Case, *, by: User | None, reason: str, by_reporter: bool = Fals
         public=True,
         data={"by_reporter": unit is None},
     )
-    _notify_unit(case, centre, _("事件被重新打开，请处理"))
+    _notify_unit(case, centre, system_note(gettext_noop("事件被重新打开，请处理")))
     return case
 
 
@@ -708,9 +717,8 @@ def merge(duplicate: Case, *, into: Case, by: User, note: str | SystemNote = "")
         note=note,
         data={"duplicate": duplicate.number},
     )
-    notify_reporter(
-        duplicate, _("与事件 %(n)s 反映的是同一问题，已合并办理。") % {"n": into.number}
-    )
+    merged = gettext_noop("与事件 %(n)s 反映的是同一问题，已合并办理。")
+    notify_reporter(duplicate, system_note(merged, n=into.number))
     return duplicate
 
 

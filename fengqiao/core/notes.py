@@ -16,7 +16,8 @@ today and a translation added later still meet. If the message or its values no 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,7 +48,8 @@ def words(labels: list[str | Promise]) -> dict[str, list[str]]:
     return {"msgids": [word(label)["msgid"] for label in labels]}
 
 
-def _rendered(value: Value) -> str | int | float:
+def render_value(value: Value) -> str | int | float:
+    """One value of a note, in the active language."""
     if not isinstance(value, dict):
         return value
     if "msgids" in value:
@@ -79,7 +81,7 @@ class SystemNote:
 
     def text(self) -> str:
         """The note in the active language."""
-        values = {name: _rendered(value) for name, value in self.params.items()}
+        values = {name: render_value(value) for name, value in self.params.items()}
         message = gettext(self.msgid)
         return message % values if values else message
 
@@ -94,6 +96,19 @@ class SystemNote:
 
 def system_note(msgid: str, **params: Value) -> SystemNote:
     return SystemNote(msgid, params)
+
+
+@contextmanager
+def site_language() -> Iterator[None]:
+    """Write a notice (通知) in the site's language inside this block (see ``in_site_language``)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
+def in_site_language(note: str | SystemNote) -> str:
+    """A notice's text (通知) in the site's language, whoever acts and in whatever language:
+    notifications are written once, for e-mail, SMS and every reader of a unit's inbox."""
+    return note.stored_text() if isinstance(note, SystemNote) else note
 
 
 def stored(

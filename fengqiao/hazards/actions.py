@@ -30,6 +30,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from fengqiao.accounts.models import Membership, Role, Unit, User
 from fengqiao.cases.choices import Channel
@@ -38,7 +39,7 @@ from fengqiao.cases.errors import NotAllowed, NotPermitted
 from fengqiao.cases.intake import PHONE, submit
 from fengqiao.cases.models import Case, Category
 from fengqiao.core import notes
-from fengqiao.core.notes import SystemNote
+from fengqiao.core.notes import SystemNote, system_note
 from fengqiao.fieldwork.actions import FieldError
 from fengqiao.hazards import permissions
 from fengqiao.hazards.choices import (
@@ -211,12 +212,13 @@ def record(
     )
 
 
-def _notify(hazard: Hazard, unit: Unit, what: str) -> None:
-    queue_for_unit(
-        unit,
-        f"【{hazard.get_level_display()}隐患】{hazard.title} {what}"[:200],
-        f"{hazard.title}\n{what}\n{hazard.address or hazard.region.name}",
-    )
+def _notify(hazard: Hazard, unit: Unit, what: SystemNote) -> None:
+    with notes.site_language():  # a notice is written in the site's language (core.notes)
+        queue_for_unit(
+            unit,
+            f"【{hazard.get_level_display()}隐患】{hazard.title} {what.text()}"[:200],
+            f"{hazard.title}\n{what.text()}\n{hazard.address or hazard.region.name}",
+        )
 
 
 # --- places --------------------------------------------------------------------------------
@@ -428,7 +430,7 @@ def register_hazard(
                 data={"source": hazard.source, "case": case.number if case else None},
             )
             _store_photos(hazard, checked, HazardPhoto.Stage.FINDING, by, written)
-            _notify(hazard, responsible_unit, _("已登记，请在期限内整改"))
+            _notify(hazard, responsible_unit, system_note(gettext_noop("已登记，请在期限内整改")))
     except IntegrityError:
         existing = Hazard.objects.filter(submission_key=key).first() if key else None
         if existing is None:
@@ -535,7 +537,9 @@ def verify(hazard: Hazard, *, by: User, passed: bool, note: str = "") -> Hazard:
         # The deadline runs again; past it, the hazard is overdue at once.
         if hazard.due_at and hazard.due_at <= now:
             hazard.deadline_state = DeadlineState.OVERDUE
-        _notify(hazard, hazard.responsible_unit, _("核查未通过，请继续整改"))
+        _notify(
+            hazard, hazard.responsible_unit, system_note(gettext_noop("核查未通过，请继续整改"))
+        )
     hazard.save()
     record(hazard, action, by=by, from_status=before, note=note, at=now)
     return hazard
@@ -582,7 +586,7 @@ def escalate(hazard: Hazard, *, by: User, to_unit: Unit, note: str) -> Hazard:
         note=note,
         data={"from_unit": from_unit.name, "to_unit": to_unit.name},
     )
-    _notify(hazard, to_unit, _("已上报至本单位，请处置"))
+    _notify(hazard, to_unit, system_note(gettext_noop("已上报至本单位，请处置")))
     return hazard
 
 

@@ -27,6 +27,7 @@ from fengqiao.cases.choices import Action, CaseKind, Status
 from fengqiao.cases.errors import InvalidInput, NotAllowed, NotPermitted
 from fengqiao.cases.models import Case, Party
 from fengqiao.cases.permissions import HANDLING_ROLES, holds
+from fengqiao.core import notes
 from fengqiao.core.models import AuditEntry
 from fengqiao.core.notes import SystemNote, Value, system_note, word, words
 from fengqiao.lib import identity
@@ -369,12 +370,13 @@ def start_mediation(
     )
     for user in chosen:
         if user.pk != by.pk:
-            queue_for_user(
-                user,
-                f"{case.number} {_('请您调解')}",
-                f"{case.title}\n{_('调解案号')}：{mediation.number}",
-                case_id=case.pk,
-            )
+            with notes.site_language():
+                queue_for_user(
+                    user,
+                    f"{case.number} {_('请您调解')}",
+                    f"{case.title}\n{_('调解案号')}：{mediation.number}",
+                    case_id=case.pk,
+                )
     return mediation
 
 
@@ -627,12 +629,13 @@ def _refer(
         data={"referral": referral.pk, "kind": referral.kind, "to_unit": to_unit.pk},
         public=True,
     )
-    queue_for_unit(
-        to_unit,
-        f"{case.number} {_('分流移送，请接收')}",
-        f"{case.title}\n{referral.get_kind_display()}：{referral.reason}",
-        case_id=case.pk,
-    )
+    with notes.site_language():
+        queue_for_unit(
+            to_unit,
+            f"{case.number} {_('分流移送，请接收')}",
+            f"{case.title}\n{referral.get_kind_display()}：{referral.reason}",
+            case_id=case.pk,
+        )
     return referral
 
 
@@ -743,9 +746,11 @@ def return_referral(referral: Referral, *, by: User, reason: str) -> Referral:
         data={"referral": referral.pk},
         public=True,
     )
+    with notes.site_language():
+        returned = f"{referral.case.number} {_('移送被退回')}"
     queue_for_unit(
         referral.from_unit,
-        f"{referral.case.number} {_('移送被退回')}",
+        returned,
         referral.return_reason,
         case_id=referral.case_id,
     )
@@ -784,9 +789,11 @@ def complete_referral(referral: Referral, *, by: User, outcome: str, note: str) 
         data={"referral": referral.pk, "outcome": outcome},
         public=True,
     )
+    with notes.site_language():
+        done = f"{referral.case.number} {_('移送已办结')}"
     queue_for_unit(
         referral.from_unit,
-        f"{referral.case.number} {_('移送已办结')}",
+        done,
         referral.outcome_note,
         case_id=referral.case_id,
     )
@@ -828,7 +835,6 @@ def assess_risk(
         assessed_by=by,
         assessed_at=timezone.now(),
     )
-    labels = "、".join(str(RiskReason(r).label) for r in assessment.reasons) or _("无")
     values: dict[str, Value] = {
         "level": word(RiskLevel(level).label),
         "reasons": words([RiskReason(r).label for r in assessment.reasons] or [NONE]),
@@ -848,10 +854,11 @@ def assess_risk(
         data={"assessment": assessment.pk, "level": level, "suggested": suggestion.level},
     )
     if level == RiskLevel.HIGH and case.dispatcher_unit_id and case.dispatcher_unit:
-        queue_for_unit(
-            case.dispatcher_unit,
-            f"{case.number} {_('高激化风险纠纷')}",
-            f"{case.title}\n{labels}",
-            case_id=case.pk,
-        )
+        with notes.site_language():
+            queue_for_unit(
+                case.dispatcher_unit,
+                f"{case.number} {_('高激化风险纠纷')}",
+                f"{case.title}\n{notes.render_value(values['reasons'])}",
+                case_id=case.pk,
+            )
     return assessment

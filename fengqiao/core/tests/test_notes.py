@@ -148,3 +148,25 @@ def test_the_api_gives_the_note_in_the_requests_language(personas: Personas, cli
     assert assessed_en["note_display"] == (
         f"Escalation risk: {english_level} (none; system suggestion: {english_level})"
     )
+
+
+@pytest.mark.django_db
+def test_notices_are_written_in_the_sites_language_whoever_acts(personas: Personas) -> None:
+    """A member of staff working in English still sends the resident and the next unit Chinese."""
+    from fengqiao.cases import actions as case_actions
+    from fengqiao.cases.tests.factories import make_case
+    from fengqiao.notifications.models import Channel, Notification
+
+    rejected, dispatched = make_case(), make_case()
+    with translation.override("en"):
+        case_actions.reject(rejected, by=personas.community_operator, reason="不属于受理范围")
+        case_actions.accept(dispatched, by=personas.community_operator)
+        case_actions.dispatch(
+            dispatched, by=personas.community_operator, to_unit=personas.units["department"]
+        )
+    sms = Notification.objects.get(channel=Channel.SMS, case=rejected)
+    assert sms.body == f"【枫桥】您反映的事件 {rejected.number}：不予受理。理由：不属于受理范围"
+    inbox = Notification.objects.get(
+        channel=Channel.INBOX, case=dispatched, unit=personas.units["department"]
+    )
+    assert inbox.subject == f"{dispatched.number} 新交办事件，请签收办理"
