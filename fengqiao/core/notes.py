@@ -1,17 +1,22 @@
-"""System notes (系统说明): timeline notes the software writes, shown in the reader's language.
+"""System notes (系统说明): text the software writes, kept in one language, shown in the reader's.
 
 A note a person types is stored and shown as typed. A note the software writes ("超期未办结，系统
-自动上报", "移送某单位（司法确认）：理由") is made from a translatable message and values. It is
-stored twice on the event: as text in the site's language (``settings.LANGUAGE_CODE``), in the
-``note`` column, whatever language the person who acted had chosen, so that search, exports and
-the record read the same for everyone; and as the message and its values under
-``data["note_template"]``, so that a page or API response renders it in the reader's language.
+自动上报", "移送某单位（司法确认）：理由", an alert's title and explanation) is a ``SystemNote``: a
+translatable message and its values. It is stored twice on its record: as text in the site's
+language (``settings.LANGUAGE_CODE``) in the text column, whatever language the person who acted
+had chosen, so that search, exports and the record read the same for everyone; and as the
+message and its values in the record's ``data`` (``data["note_template"]`` on timeline events),
+so that a page or API response renders it in the reader's language (``shown``).
 
-Values are either plain text (names, a reason someone typed), shown as they are, or a ``word``:
-a translatable label (a choice's display), translated when shown. The message ids are the
+Values (``Value``) are plain text or numbers (names, a reason someone typed, counts), shown as
+they are; translatable labels (``word``, ``words``: a choice's display), translated when shown;
+or other notes (``nested``, ``listed``: a sentence added to another). The message ids are the
 Chinese source strings (Chinese is the source language of the catalogue), so a note written
 today and a translation added later still meet. If the message or its values no longer fit
 (a later version changed the message), the stored text is shown instead.
+
+Notices (通知: inbox, e-mail, SMS) are written once for all their readers, so they are written
+in the site's language whoever acts (``in_site_language``, ``site_language``).
 """
 
 from __future__ import annotations
@@ -53,13 +58,18 @@ def render_value(value: Value) -> str | int | float:
     if not isinstance(value, dict):
         return value
     if "msgids" in value:
-        return gettext(LIST_SEPARATOR).join(gettext(m) for m in value["msgids"])
+        return gettext(LIST_SEPARATOR).join(_translated(m) for m in value["msgids"])
     if "note" in value:
         return SystemNote(value["note"]["msgid"], value["note"]["params"]).text()
     if "notes" in value:
         parts = (SystemNote(n["msgid"], n["params"]).text() for n in value["notes"])
         return gettext(LIST_SEPARATOR).join(parts)
-    return gettext(value["msgid"])
+    return _translated(value["msgid"])
+
+
+def _translated(msgid: str) -> str:
+    # gettext("") is the catalogue's header, not an empty string.
+    return gettext(msgid) if msgid else msgid
 
 
 def nested(note: SystemNote | str) -> Value:
@@ -82,7 +92,7 @@ class SystemNote:
     def text(self) -> str:
         """The note in the active language."""
         values = {name: render_value(value) for name, value in self.params.items()}
-        message = gettext(self.msgid)
+        message = _translated(self.msgid)
         return message % values if values else message
 
     def stored_text(self) -> str:
@@ -95,6 +105,7 @@ class SystemNote:
 
 
 def system_note(msgid: str, **params: Value) -> SystemNote:
+    """``SystemNote(msgid, params)``, the values as keyword arguments."""
     return SystemNote(msgid, params)
 
 

@@ -170,3 +170,9 @@ def test_notices_are_written_in_the_sites_language_whoever_acts(personas: Person
         channel=Channel.INBOX, case=dispatched, unit=personas.units["department"]
     )
     assert inbox.subject == f"{dispatched.number} 新交办事件，请签收办理"
+
+
+def test_an_empty_label_stays_empty() -> None:
+    # gettext("") would give the catalogue's header.
+    with translation.override("en"):
+        assert notes.system_note("%(a)s|%(b)s", a={"msgid": ""}, b=notes.words([""])).text() == "|"
