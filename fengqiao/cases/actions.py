@@ -113,7 +113,17 @@ def notify_reporter(case: Case, text: str | SystemNote) -> None:
 
 
 def _move(case: Case, to_unit: Unit, status: str) -> None:
+    if to_unit.pk != case.current_unit_id:
+        _lapse_extensions(case)
     case.current_unit, case.current_tier, case.status = to_unit, to_unit.tier, status
+
+
+def _lapse_extensions(case: Case) -> None:
+    """A pending 延期申请 lapses (已失效) when the case leaves the unit that asked, is resolved or
+    is merged: ``decide_extension`` needs the case in progress, so it would wait forever."""
+    case.extension_requests.filter(state=ExtensionRequest.State.PENDING).update(
+        state=ExtensionRequest.State.LAPSED, decided_at=timezone.now()
+    )
 
 
 @transaction.atomic
@@ -519,6 +529,7 @@ def resolve(case: Case, *, by: User, outcome: str | SystemNote) -> Case:
     case.resolved_tier, case.resolved_unit = unit.tier, unit
     deadlines.set_due(case, None, now)
     case.save()
+    _lapse_extensions(case)
     record(
         case,
         Action.RESOLVE,
@@ -694,6 +705,7 @@ def merge(duplicate: Case, *, into: Case, by: User, note: str | SystemNote = "")
     duplicate.status, duplicate.merged_into = Status.MERGED, into
     deadlines.set_due(duplicate, None, timezone.now())
     duplicate.save()
+    _lapse_extensions(duplicate)
     if not isinstance(note, SystemNote):
         note = _text(note, _("说明"), required=False)
     record(

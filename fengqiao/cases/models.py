@@ -451,6 +451,9 @@ class ExtensionRequest(models.Model):
         PENDING = "pending", _("待审批")
         APPROVED = "approved", _("已同意")
         DENIED = "denied", _("已驳回")
+        # The case left the unit that asked (上报, 退回, 下派, 重新打开), or that unit resolved it
+        # or it was merged, before anyone decided: no one can decide it any more.
+        LAPSED = "lapsed", _("已失效")
 
     case = models.ForeignKey(
         Case, verbose_name=_("事件"), on_delete=models.PROTECT, related_name="extension_requests"

@@ -29,6 +29,10 @@ from fengqiao.notifications.actions import bulk_queue, email_rows, inbox_row
 BATCH = 2000
 
 
+# The timeline note of an escalation by the sweep (core.notes: shown in the reader's language).
+AUTO_ESCALATED = system_note(gettext_noop("超期未办结，系统自动上报"))
+
+
 @dataclass
 class SweepResult:
     due_soon: int = 0
@@ -129,8 +133,6 @@ def _escalate_long_overdue(now: datetime) -> int:
     candidates = overdue.order_by("due_at").values_list("id", flat=True)[:BATCH]
     escalated = 0
     for case_id in list(candidates):
-        case = auto_escalate(
-            Case(pk=case_id), note=system_note(gettext_noop("超期未办结，系统自动上报"))
-        )
+        case = auto_escalate(Case(pk=case_id), note=AUTO_ESCALATED)
         escalated += case.escalations > 0 and case.auto_escalated_at is not None
     return escalated

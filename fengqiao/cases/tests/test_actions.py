@@ -152,6 +152,44 @@ def test_extension_request_and_approval_move_the_deadline(personas, clock):
         actions.decide_extension(request, by=personas.community_operator, approve=False)
 
 
+@pytest.mark.parametrize("leave", ["return", "resolve"])
+def test_a_pending_extension_lapses_when_the_case_leaves_the_unit_that_asked(
+    personas, clock, leave
+):
+    """No one could decide it any more (deciding needs the case in progress at that unit)."""
+    case = actions.dispatch(
+        accepted(personas), by=personas.community_operator, to_unit=personas.department
+    )
+    case = actions.claim(case, by=personas.department_handler)
+    request = actions.request_extension(
+        case, by=personas.department_handler, days=5, reason="需要等待鉴定结果"
+    )
+    if leave == "return":
+        actions.return_case(case, by=personas.department_handler, reason="不属于本单位职责")
+    else:
+        actions.resolve(case, by=personas.department_handler, outcome="已维修")
+    request.refresh_from_db()
+    assert request.state == ExtensionRequest.State.LAPSED and request.decided_at is not None
+    assert request.decided_by is None
+    with pytest.raises(NotAllowed):
+        actions.decide_extension(request, by=personas.community_operator, approve=True)
+
+
+def test_a_pending_extension_survives_a_suspension(personas, clock):
+    case = actions.dispatch(
+        accepted(personas), by=personas.community_operator, to_unit=personas.department
+    )
+    case = actions.claim(case, by=personas.department_handler)
+    request = actions.request_extension(
+        case, by=personas.department_handler, days=5, reason="需要等待鉴定结果"
+    )
+    case = actions.suspend(case, by=personas.community_operator, reason="等待法院判决")
+    case = actions.resume(case, by=personas.community_operator)
+    actions.decide_extension(request, by=personas.community_operator, approve=True)
+    request.refresh_from_db()
+    assert request.state == ExtensionRequest.State.APPROVED
+
+
 def test_suspended_time_is_not_counted(personas, clock):
     case = accepted(personas)
     due_before = case.resolve_due_at

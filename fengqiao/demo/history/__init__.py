@@ -15,8 +15,10 @@ Why not the real actions: they stamp ``timezone.now()`` and cost several queries
 for the history); the lifecycles are simulated in memory and written with ``bulk_create``.
 
 Everything is synthetic: people appear as 王某 or 王女士, phone numbers are 1380000xxxx, companies
-are 某建筑劳务公司, places come from the invented demo district. Deterministic for a seed, except
-the tracking codes, which must stay unguessable. Nothing here reads ``../shared``.
+are 某建筑劳务公司, places come from the invented demo district. Deterministic for a seed and a
+day (each case's life draws from its own stream, so the time of day changes only the lives that
+reach now), except the tracking codes, which must stay unguessable. Nothing here reads
+``../shared``.
 
 The parts: ``rhythms`` (how often, when and where), ``world`` (the district as read from the
 database), ``texts`` (the Chinese text catalogue), ``arrivals`` and ``open_work`` (the reports),

@@ -104,7 +104,7 @@ class Actions:
         c, unit, before = life.case, life.holder, life.case.status
         if to is None:
             return
-        life.move(to, Status.ACCEPTED)
+        life.move(to, Status.ACCEPTED, t)
         life.dispatcher = None
         c.escalations += action == Action.ESCALATE
         data = {"automatic": False} if action == Action.ESCALATE else None
@@ -152,6 +152,7 @@ class Actions:
         c.status, c.outcome, c.resolved_at = Status.RESOLVED, step.arg, t
         c.resolved_tier, c.resolved_unit = unit.tier, unit
         deadlines.set_due(c, None, t)
+        life.lapse_requests(t)
         self._log(life, t, Action.RESOLVE, unit, Status.IN_PROGRESS, note=step.arg)
 
     def _verify_fail(self, life: Life, step: Step, t: datetime) -> None:
@@ -205,6 +206,7 @@ class Actions:
         c, unit, into, before = life.case, life.holder, step.arg, life.case.status
         c.status, life.merge_into = Status.MERGED, into
         deadlines.set_due(c, None, t)
+        life.lapse_requests(t)
         by, note = self.world.actor(unit, life.grid, self.r), texts.note(self.r, "merge")
         life.event(t, Action.MERGE, by, unit, before, unit, note=note, data={"into": into})
         into.merged_in(t, by, unit, note, duplicate=life)

@@ -31,15 +31,16 @@ from fengqiao.lib.workcal import WorkCalendar
 def simulate(world: World, *, now: datetime, seed: int, days: int) -> tuple[list[Life], list[str]]:
     """The lives of the cases of the ``days`` up to ``now``, and the hot spots drawn.
 
-    Deterministic for a seed: one ``random.Random`` and one numpy generator, drawn from in a
-    fixed order by every part of the simulation.
+    Deterministic for a seed and a day: one ``random.Random`` and one numpy generator, drawn
+    from in a fixed order by the arrivals; each case's life then draws from its own stream
+    (``Lifecycle.live``), so the time of day changes only the lives that reach now.
     """
     r = random.Random(seed)  # noqa: S311 - demo data, not secrets
     rng = np.random.default_rng(seed)
     cal, tz = deadlines.calendar(), ZoneInfo(settings.TIME_ZONE)
     arrivals = Arrivals(world, now=now, r=r, rng=rng, cal=cal, tz=tz)
     seeds = arrivals.seeds(days)
-    lifecycle = Lifecycle(world, now=now, r=r, cal=cal, tz=tz)
+    lifecycle = Lifecycle(world, now=now, r=r, cal=cal, tz=tz, seed=seed)
     return lifecycle.live(seeds), arrivals.hot_spots
 
 
@@ -54,8 +55,9 @@ class Lifecycle:
         r: random.Random,
         cal: WorkCalendar,
         tz: tzinfo,
+        seed: int = 0,
     ) -> None:
-        self.now, self.cal = now, cal
+        self.now, self.cal, self.r, self.seed = now, cal, r, seed
         self.intake = Intake(world, r=r, tz=tz)
         self.planner = Planner(world, now=now, r=r)
         self.actions = Actions(world, r=r)
@@ -65,6 +67,11 @@ class Lifecycle:
         """Every case that a unit can take, in the order of the reports."""
         lives = []
         for seed in seeds:
+            # Each case draws from its own stream, keyed by what it is. With one stream for all,
+            # a case still open consumed a number of draws that depends on the minute (its steps
+            # stop at now) and shifted every later case: the demo's statuses, and with them its
+            # alerts, changed with the time of day.
+            self.r.seed(f"{self.seed}|{seed.at.isoformat()}|{seed.code}|{seed.grid}|{seed.channel}")
             life = self.intake.start(seed)
             if life is None:
                 continue

@@ -148,10 +148,19 @@ class Life:
         entry = (at, Action.MERGED_IN, by, unit.pk, status, status, held, held, note, data, False)
         self.events.append(Event(*entry))
 
-    def move(self, unit: Unit, status: str) -> None:
-        """The case is now held by ``unit`` in ``status``."""
+    def move(self, unit: Unit, status: str, at: datetime | None = None) -> None:
+        """The case is now held by ``unit`` in ``status`` (from ``at``: a pending extension
+        request of the unit it leaves lapses, as ``cases.actions`` does)."""
+        if at is not None and unit is not self.holder:
+            self.lapse_requests(at)
         self.holder = unit
         self.case.current_unit, self.case.current_tier, self.case.status = unit, unit.tier, status
+
+    def lapse_requests(self, at: datetime) -> None:
+        """Pending extension requests lapse (已失效): the case was resolved, merged or moved."""
+        for request in self.requests:
+            if request.state == ExtensionRequest.State.PENDING:
+                request.state, request.decided_at = ExtensionRequest.State.LAPSED, at
 
     def state_at(self, moment: datetime) -> tuple[str, int]:
         """Status and holding unit id at ``moment``, from the timeline so far."""

@@ -16,6 +16,8 @@ from django.conf import settings
 
 from fengqiao.cases.choices import OPEN_STATUSES, Action, Card, DeadlineState, Status
 from fengqiao.cases.models import Supervision
+from fengqiao.cases.sweep import AUTO_ESCALATED
+from fengqiao.core import notes
 from fengqiao.demo.history import texts
 from fengqiao.demo.history.records import Life
 from fengqiao.demo.history.world import World
@@ -63,10 +65,11 @@ class Sweep:
         if target is None:  # already at the top: only marked, the handler carries on
             return None
         before, from_unit = c.status, life.holder
-        life.move(target, Status.ACCEPTED)
+        life.move(target, Status.ACCEPTED, at)
         life.dispatcher = None
         c.escalations += 1
-        note, data = "超期未办结，系统自动上报", {"automatic": True}
+        # As the real sweep writes it: Chinese, with the template for other languages.
+        note, data = notes.stored(AUTO_ESCALATED, {"automatic": True})
         life.event(at, Action.ESCALATE, None, None, before, from_unit, note=note, data=data)
         return at
 

@@ -131,7 +131,7 @@ def test_two_years_of_history_with_rhythms_mix_and_tiers(demo):
 
 
 def test_hot_spots_repeats_and_varied_text(demo):
-    # the current hot spot: night-market noise in one grid for the last three weeks
+    # the current hot spot: night-market noise in one grid for the last ten days
     assert "热点：书香夜市噪声" in demo
     since = timezone.now() - timedelta(days=21)
     recent = Case.objects.filter(category__code="request-noise", submitted_at__gte=since)
