@@ -331,3 +331,35 @@ def test_district_centre_supervises_a_district_department(personas):
     )
     assert supervision.by_unit == personas.units["district"]
     assert supervision.target_unit == personas.department
+
+
+def test_the_migration_lapses_requests_left_pending_before(personas, clock):
+    """cases.0004 marks requests that were orphaned before requests could lapse."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("fengqiao.cases.migrations.0004_extension_lapsed")
+    waiting = actions.claim(
+        actions.dispatch(
+            accepted(personas), by=personas.community_operator, to_unit=personas.department
+        ),
+        by=personas.department_handler,
+    )
+    kept = actions.request_extension(
+        waiting, by=personas.department_handler, days=3, reason="等待鉴定"
+    )
+    gone = actions.claim(
+        actions.dispatch(
+            accepted(personas), by=personas.community_operator, to_unit=personas.department
+        ),
+        by=personas.department_handler,
+    )
+    orphan = actions.request_extension(gone, by=personas.department_handler, days=3, reason="等")
+    actions.resolve(gone, by=personas.department_handler, outcome="已办")
+    # As it was before 0004: the resolve left the request pending.
+    ExtensionRequest.objects.filter(pk=orphan.pk).update(state="pending", decided_at=None)
+    migration.lapse_orphans(apps, None)
+    kept.refresh_from_db()
+    orphan.refresh_from_db()
+    assert (kept.state, orphan.state) == ("pending", "lapsed")
