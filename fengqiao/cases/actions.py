@@ -402,7 +402,10 @@ def _escalate(
     if target is None:
         raise NotAllowed(_("已是最高层级，无法再上报。"))
     before, from_unit, now = case.status, case.current_unit, timezone.now()
-    _move(case, target, Status.ACCEPTED)
+    # A case never accepted (the sweep escalates one overdue for acceptance) arrives to be
+    # accepted (待受理) above, where accepting it starts its resolve clock; as "accepted" it had
+    # no resolve deadline and kept the missed acceptance deadline as its due date.
+    _move(case, target, Status.SUBMITTED if before == Status.SUBMITTED else Status.ACCEPTED)
     case.dispatcher_unit = None
     case.escalations += 1
     if auto:

@@ -78,6 +78,22 @@ def test_long_overdue_case_is_escalated_automatically(personas, clock, settings)
     assert sweep().escalated == 0  # only once
 
 
+def test_a_case_never_accepted_is_escalated_to_be_accepted_above(personas, clock, settings):
+    """Overdue for acceptance: the centre above gets it to accept (待受理), and accepting it there
+    starts the resolve clock, as anywhere."""
+    settings.ESCALATE_OVERDUE_AFTER_HOURS = 24
+    case = make_case()
+    assert case.status == Status.SUBMITTED and case.resolve_due_at is None
+    clock.shift(timedelta(days=4))
+    assert sweep().escalated == 1
+    case.refresh_from_db()
+    assert case.current_unit == personas.units["street"] and case.status == Status.SUBMITTED
+    assert case.due_at == case.accept_due_at and case.deadline_state == DeadlineState.OVERDUE
+    case = actions.accept(case, by=personas.street_operator)
+    assert case.resolve_due_at is not None and case.due_at == case.resolve_due_at
+    assert case.deadline_state == DeadlineState.NORMAL
+
+
 def test_the_automatic_escalation_note_is_shown_in_the_readers_language(
     personas, clock, settings, client
 ):

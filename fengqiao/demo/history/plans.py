@@ -58,7 +58,10 @@ class Planner:
     def after_escalation(self, life: Life) -> list[Step]:
         """After an automatic escalation the centre above takes the overdue case on itself."""
         r = self.r
-        steps = [Step("claim", "work", r.uniform(1, 8) * HOUR)]
+        steps = []
+        if life.case.status == Status.SUBMITTED:  # escalated before anyone accepted it
+            steps.append(Step("accept", "work", r.uniform(0.5, 4) * HOUR))
+        steps.append(Step("claim", "work", r.uniform(1, 8) * HOUR))
         steps.append(Step("resolve", "work", r.uniform(6, 40) * HOUR, arg=self._outcome(life)))
         return steps + self._tail(late=True)
 

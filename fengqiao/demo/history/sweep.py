@@ -65,7 +65,8 @@ class Sweep:
         if target is None:  # already at the top: only marked, the handler carries on
             return None
         before, from_unit = c.status, life.holder
-        life.move(target, Status.ACCEPTED, at)
+        # As cases.actions does: a case never accepted is to be accepted above.
+        life.move(target, Status.SUBMITTED if before == Status.SUBMITTED else Status.ACCEPTED, at)
         life.dispatcher = None
         c.escalations += 1
         # As the real sweep writes it: Chinese, with the template for other languages.
