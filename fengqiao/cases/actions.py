@@ -34,7 +34,7 @@ from fengqiao.cases.errors import InvalidInput, NotAllowed, NotPermitted
 from fengqiao.cases.models import Attachment, Case, CaseEvent, ExtensionRequest, Supervision
 from fengqiao.cases.routing import centre_above, tier_rank
 from fengqiao.core import notes
-from fengqiao.core.notes import SystemNote, system_note, word
+from fengqiao.core.notes import SystemNote, system_note
 from fengqiao.lib.uploads import UploadRejected, check_upload
 from fengqiao.notifications.actions import queue_for_unit, queue_for_user, queue_sms
 
@@ -285,10 +285,14 @@ def decide_extension(
     request: ExtensionRequest, *, by: User, approve: bool, note: str = ""
 ) -> ExtensionRequest:
     """同意/驳回延期: the dispatching centre decides; approval moves the resolve deadline."""
+    # The case first, then the request: the order of every action that moves the case and lets
+    # its pending requests lapse (``_lapse_extensions``); the other order can deadlock.
+    case = _lock(Case(pk=request.case_id))
     request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
-    case = _lock(request.case)
     centre = case.dispatcher_unit or case.current_unit
     unit = permissions.require(by, centre, permissions.CENTRE_ROLES, _("审批延期"))
+    if request.state == ExtensionRequest.State.LAPSED:
+        raise NotAllowed(_("该延期申请已失效：事件已转出、办结或合并。"))
     if request.state != ExtensionRequest.State.PENDING:
         raise NotAllowed(_("该延期申请已经审批。"))
     _require_status(case, [Status.IN_PROGRESS, Status.DISPATCHED], _("审批延期"))
@@ -509,7 +513,7 @@ def supervise(case: Case, *, by: User, card: str, note: str) -> Supervision:
         note=supervision.note,
         data={"card": card},
     )
-    _notify_unit(case, case.current_unit, SystemNote(word(Card(card).label)["msgid"]))
+    _notify_unit(case, case.current_unit, notes.label_note(Card(card).label))
     return supervision
 
 

@@ -109,6 +109,11 @@ def system_note(msgid: str, **params: Value) -> SystemNote:
     return SystemNote(msgid, params)
 
 
+def label_note(label: str | Promise) -> SystemNote:
+    """A note that is only a translatable label (a choice's display, such as 黄牌督办)."""
+    return SystemNote(word(label)["msgid"])
+
+
 @contextmanager
 def site_language() -> Iterator[None]:
     """Write a notice (通知) in the site's language inside this block (see ``in_site_language``)."""

@@ -490,7 +490,7 @@ def conclude(
         note=(
             system_note(gettext_noop("%(outcome)s：%(note)s"), outcome=label, note=note)
             if note
-            else SystemNote(label["msgid"])
+            else notes.label_note(Outcome(outcome).label)
         ),
         data={"mediation": mediation.pk, "outcome": outcome},
         public=True,

@@ -171,8 +171,20 @@ def test_a_pending_extension_lapses_when_the_case_leaves_the_unit_that_asked(
     request.refresh_from_db()
     assert request.state == ExtensionRequest.State.LAPSED and request.decided_at is not None
     assert request.decided_by is None
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="已失效"):
         actions.decide_extension(request, by=personas.community_operator, approve=True)
+
+
+def test_a_pending_extension_lapses_when_its_case_is_merged(personas, clock):
+    """A centre handling a case itself asks for more time, then finds it repeats another."""
+    kept = accepted(personas)
+    case = actions.claim(accepted(personas), by=personas.community_operator)
+    request = actions.request_extension(
+        case, by=personas.community_operator, days=2, reason="等待物业回复"
+    )
+    actions.merge(case, into=kept, by=personas.community_operator)
+    request.refresh_from_db()
+    assert request.state == ExtensionRequest.State.LAPSED
 
 
 def test_a_pending_extension_survives_a_suspension(personas, clock):

@@ -101,3 +101,39 @@ def test_simultaneous_reports_get_distinct_consecutive_numbers(personas):
         numbers = [f.result() for f in [pool.submit(in_thread, report) for _ in range(6)]]
     assert all(isinstance(n, str) for n in numbers), numbers
     assert sorted(int(n[-5:]) for n in numbers) == [1, 2, 3, 4, 5, 6]
+
+
+def test_deciding_an_extension_while_the_case_is_returned_does_not_deadlock(personas):
+    """Returning the case lapses its pending extension request (case, then request); deciding
+    the request must lock in the same order, or the two wait for each other."""
+    case = actions.claim(
+        actions.dispatch(
+            actions.accept(make_case(), by=personas.community_operator),
+            by=personas.community_operator,
+            to_unit=personas.department,
+        ),
+        by=personas.department_handler,
+    )
+    request = actions.request_extension(
+        case, by=personas.department_handler, days=3, reason="等待鉴定结果"
+    )
+    locked = threading.Event()
+
+    def give_back():
+        with transaction.atomic():
+            Case.objects.select_for_update().get(pk=case.pk)
+            locked.set()
+            threading.Event().wait(0.5)  # hold the case while the decision arrives
+            return actions.return_case(case, by=personas.department_handler, reason="非本单位职责")
+
+    def decide():
+        locked.wait(5)
+        return actions.decide_extension(request, by=personas.community_operator, approve=True)
+
+    with ThreadPoolExecutor(2) as pool:
+        returned, decided = pool.submit(in_thread, give_back), pool.submit(in_thread, decide)
+        results = [returned.result(), decided.result()]
+    assert isinstance(results[0], Case), results[0]
+    assert isinstance(results[1], NotAllowed) and "失效" in str(results[1]), results[1]
+    request.refresh_from_db()
+    assert request.state == "lapsed"
