@@ -110,7 +110,8 @@ def _notify(alert: Alert) -> None:
     centres = covering_centres(alert.region_path)
     if not centres:
         return
-    subject = f"{alert.get_level_display()}：{alert.title}"[:200]
+    with notes.site_language():  # the worker's language is the site's; a shell's may not be
+        subject = f"{alert.get_level_display()}：{alert.title}"[:200]
     body = f"{alert.title}\n{alert.explanation}\n/alerts/{alert.pk}/"[:2000]
     level = Level(alert.level)
     if level == Level.BLUE:
