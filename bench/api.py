@@ -345,26 +345,29 @@ class Server:
             return 0.0
         return cpu_seconds([*children_of(self.process.pid), self.process.pid])
 
-    def database_cpu_seconds(self) -> float | None:
-        """CPU seconds so far of the PostgreSQL backends serving the bench database (a server on
-        this machine); None for SQLite, which works inside gunicorn's processes."""
+    def database_cpu(self) -> dict[int, float] | None:
+        """CPU seconds so far of each PostgreSQL backend serving the bench database (a server on
+        this machine), by process id; None for SQLite, which works inside gunicorn's processes."""
         if not self.url.startswith(("postgres:", "postgresql:")):
             return None
         import psycopg
 
         with psycopg.connect(self.url, autocommit=True, connect_timeout=3) as admin:
-            rows = admin.execute(
-                "SELECT pid FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            ).fetchall()
-        return cpu_seconds([int(row[0]) for row in rows])
+            return backend_cpu(admin)
 
-    def sample_database_waits(self, until: float) -> dict[str, float] | None:
+    def sample_database(
+        self, until: float, cpu: dict[int, float] | None
+    ) -> dict[str, float] | None:
         """What the PostgreSQL backends of the bench database are doing, sampled every
         WAIT_SAMPLE seconds until ``until``: the mean number of backends in each state, so that
         lock waits show apart from work ("active") and from waiting for gunicorn ("idle in
-        transaction" between statements, "idle" between requests). None for SQLite."""
-        if not self.url.startswith(("postgres:", "postgresql:")):
+        transaction" between statements, "idle" between requests). None for SQLite.
+
+        Each sample also updates ``cpu`` with each backend's CPU seconds, so that a backend
+        that exits during the window (Django closes a connection after ``CONN_MAX_AGE``)
+        still counts the CPU it used, up to its last sample, instead of dropping out of the
+        sum at the end and making it smaller than at the start."""
+        if cpu is None or not self.url.startswith(("postgres:", "postgresql:")):
             return None
         import psycopg
 
@@ -373,15 +376,16 @@ class Server:
         with psycopg.connect(self.url, autocommit=True, connect_timeout=3) as admin:
             while time.time() < until:
                 rows = admin.execute(
-                    "SELECT state, wait_event_type, wait_event FROM pg_stat_activity "
+                    "SELECT pid, state, wait_event_type, wait_event FROM pg_stat_activity "
                     "WHERE datname = current_database() AND pid <> pg_backend_pid()"
                 ).fetchall()
                 samples += 1
-                for state, kind, event in rows:
+                for _pid, state, kind, event in rows:
                     label = str(state)
                     if state == "active" and kind:
                         label = f"active, waiting on {kind}:{event}"
                     counts[label] = counts.get(label, 0) + 1
+                cpu.update(cpu_by_pid([int(row[0]) for row in rows]))
                 time.sleep(WAIT_SAMPLE)
         return {label: round(n / max(1, samples), 2) for label, n in sorted(counts.items())}
 
@@ -403,17 +407,44 @@ class Server:
             self.process.wait()
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU seconds of these processes so far (Linux /proc; gone ones count 0)."""
-    total, tick = 0, os.sysconf("SC_CLK_TCK")
+def backend_cpu(admin: Any) -> dict[int, float]:
+    """CPU seconds of each backend of ``admin``'s database but ``admin`` itself, by pid."""
+    rows = admin.execute(
+        "SELECT pid FROM pg_stat_activity "
+        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    ).fetchall()
+    return cpu_by_pid([int(row[0]) for row in rows])
+
+
+def database_cpu_used(
+    start: dict[int, float] | None, seen: dict[int, float] | None, end: dict[int, float] | None
+) -> float | None:
+    """CPU seconds the backends used in the window: each backend's last figure (at the end, or
+    at its last sample if it exited before) less its figure at the start (0 if it connected in
+    the window). None without PostgreSQL."""
+    if start is None or seen is None or end is None:
+        return None
+    last = seen | end
+    return sum(max(0.0, last[pid] - start.get(pid, 0.0)) for pid in last)
+
+
+def cpu_by_pid(pids: list[int]) -> dict[int, float]:
+    """User + system CPU seconds of each of these processes so far (Linux /proc; gone ones are
+    left out)."""
+    found, tick = {}, os.sysconf("SC_CLK_TCK")
     for pid in pids:
         try:
             with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
                 fields = stat.read().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / tick
+        found[pid] = (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return found
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds of these processes so far (Linux /proc; gone ones count 0)."""
+    return sum(cpu_by_pid(pids).values())
 
 
 def children_of(pid: int) -> list[int]:
@@ -536,11 +567,12 @@ def run_load(
         )
     time.sleep(max(0.0, window[0] - time.time()))
     cpu_start, load_start = server.cpu_seconds(), os.getloadavg()[0]
-    db_start = server.database_cpu_seconds()
-    waits = server.sample_database_waits(until=window[1])
+    db_start = server.database_cpu()
+    db_seen = None if db_start is None else dict(db_start)
+    waits = server.sample_database(until=window[1], cpu=db_seen)
     time.sleep(max(0.0, window[1] - time.time()))
     cpu_end, load_end = server.cpu_seconds(), os.getloadavg()[0]
-    db_end = server.database_cpu_seconds()
+    db_end = server.database_cpu()
     parts = []
     for worker in workers:
         out, _ = worker.communicate()
@@ -549,7 +581,7 @@ def run_load(
         parts.append(json.loads(out))
     merged = merge(parts, args.duration)
     merged["server_cpu_s"] = cpu_end - cpu_start
-    merged["database_cpu_s"] = None if db_start is None or db_end is None else db_end - db_start
+    merged["database_cpu_s"] = database_cpu_used(db_start, db_seen, db_end)
     merged["database_waits"] = waits
     merged["load_average"] = [round(load_start, 2), round(load_end, 2)]
     if server.process is not None and server.process.poll() is not None:

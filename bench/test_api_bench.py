@@ -9,7 +9,16 @@ import asyncio
 import json
 
 import pytest
-from api import HttpError, Tally, merge, percentile, raw_request, read_response
+from api import (
+    HttpError,
+    Tally,
+    cpu_by_pid,
+    database_cpu_used,
+    merge,
+    percentile,
+    raw_request,
+    read_response,
+)
 
 
 def parse(raw: bytes) -> tuple[int, bytes, bool]:
@@ -96,3 +105,21 @@ def test_merge_adds_up_the_client_processes() -> None:
     assert merged["p50_ms"] == 2.0 and merged["max_ms"] == 4.0
     assert merged["statuses"] == {"200": 4} and merged["errors"] == 1
     assert merged["client_cpu_s"] == 1.0
+
+
+def test_a_database_backend_that_exits_in_the_window_keeps_its_cpu() -> None:
+    # Backend 1 runs throughout, 2 exits after its last sample (Django's CONN_MAX_AGE),
+    # 3 connects in the window; summing only the backends alive at the end would give
+    # 6.0 - 12.0 = -6.0 here.
+    start = {1: 4.0, 2: 8.0}
+    seen = {1: 4.5, 2: 9.5, 3: 0.2}
+    end = {1: 5.0, 3: 1.0}
+    assert database_cpu_used(start, seen, end) == pytest.approx(1.0 + 1.5 + 1.0)
+    assert database_cpu_used(None, None, None) is None
+
+
+def test_cpu_by_pid_reads_this_process_and_leaves_out_gone_ones() -> None:
+    import os
+
+    found = cpu_by_pid([os.getpid(), 2**22 + 12345])
+    assert list(found) == [os.getpid()] and found[os.getpid()] > 0
