@@ -24,6 +24,7 @@ urlpatterns = [
     path("grid/", include("fengqiao.fieldwork.urls")),
     path("alerts/", include("fengqiao.alerts.urls")),
     path("hazards/", include("fengqiao.hazards.urls")),
+    path("notices/", include("fengqiao.notifications.urls")),
     path("r/", include("fengqiao.portal.urls")),
     path("api/v1/", include("fengqiao.api.urls")),
     path("open311/v2/", include("fengqiao.open311.urls")),

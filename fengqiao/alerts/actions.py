@@ -25,6 +25,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, pgettext
@@ -106,16 +107,28 @@ def covering_centres(region_path: str) -> list[Unit]:
     return sorted(centres, key=lambda u: -len(u.jurisdiction.path))
 
 
+# The notices of an alert (通知).
+ALERT_SUBJECT = gettext_noop("%(level)s：%(title)s")
+ALERT_SMS = gettext_noop("【枫桥预警】%(subject)s")
+ALERT_TASK = gettext_noop("预警处置任务：%(title)s")
+
+
 def _notify(alert: Alert) -> None:
     centres = covering_centres(alert.region_path)
     if not centres:
         return
-    with notes.site_language():  # the worker's language is the site's; a shell's may not be
-        subject = f"{alert.get_level_display()}：{alert.title}"[:200]
-    body = f"{alert.title}\n{alert.explanation}\n/alerts/{alert.pk}/"[:2000]
+    # Sent in the site's language whoever runs the detectors (a shell may be in English); shown
+    # in an inbox in the reader's (core.notes).
     level = Level(alert.level)
+    subject = system_note(
+        ALERT_SUBJECT, level=notes.word(level.label), title=notes.nested(alert.title_note)
+    )
+    link = reverse("alerts:detail", args=[alert.pk])
+    body = notes.joined(alert.title_note, alert.explanation_note, link)
     if level == Level.BLUE:
-        bulk_queue([inbox_row(centres[0].pk, subject, body, case_id=None, now=timezone.now())])
+        bulk_queue(
+            [inbox_row(centres[0].pk, subject, body, case_id=None, now=timezone.now(), link=link)]
+        )
         return
     if level == Level.YELLOW:
         targets, sms = centres[:1], []
@@ -125,10 +138,10 @@ def _notify(alert: Alert) -> None:
     else:
         targets, sms = centres, centres
     for unit in targets:
-        queue_for_unit(unit, subject, body)
+        queue_for_unit(unit, subject, body, link=link)
     for unit in sms:
         if unit.phone:
-            queue_sms(unit.phone, f"【枫桥预警】{subject}")
+            queue_sms(unit.phone, system_note(ALERT_SMS, subject=notes.nested(subject)))
 
 
 def _open_for_key(key: str) -> Alert | None:
@@ -321,9 +334,9 @@ def respond(alert: Alert, *, by: User, note: str, unit: Unit | None = None) -> A
     alert.save()
     _record(alert, AlertAction.RESPOND, by=by, from_status=before, note=note, data=data, at=now)
     if "assigned_unit" in data and unit is not None:
-        with notes.site_language():  # a notice is written in the site's language
-            task = _("预警处置任务：%(title)s") % {"title": alert.title[:150]}
-        queue_for_unit(unit, task, f"{alert.title}\n{note}\n/alerts/{alert.pk}/")
+        link = reverse("alerts:detail", args=[alert.pk])
+        task = system_note(ALERT_TASK, title=notes.nested(alert.title_note))
+        queue_for_unit(unit, task, notes.joined(alert.title_note, note, link), link=link)
     return alert
 
 

@@ -166,6 +166,15 @@ class Alert(models.Model):
         return notes.shown(self.explanation, self.data, EXPLANATION_TEMPLATE)
 
     @property
+    def title_note(self) -> str | notes.SystemNote:
+        """The title as written (a detector's template, or a person's text), to quote."""
+        return notes.recalled(self.title, self.data, TITLE_TEMPLATE)
+
+    @property
+    def explanation_note(self) -> str | notes.SystemNote:
+        return notes.recalled(self.explanation, self.data, EXPLANATION_TEMPLATE)
+
+    @property
     def is_open(self) -> bool:
         return self.status in OPEN_ALERT_STATUSES
 

@@ -35,6 +35,7 @@ urlpatterns = [
     path("mediation/", include("fengqiao.mediation.api_urls")),
     path("alerts/", include("fengqiao.alerts.api_urls")),
     path("hazards/", include("fengqiao.hazards.api_urls")),
+    path("notices/", include("fengqiao.notifications.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", views.docs, name="docs"),
 ]

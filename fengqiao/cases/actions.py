@@ -97,17 +97,25 @@ def record(
 
 
 def _notify_unit(case: Case, unit: Unit, what: str | SystemNote) -> None:
-    what = notes.in_site_language(what)
-    queue_for_unit(unit, f"{case.number} {what}", f"{case.title}\n{what}", case_id=case.pk)
+    queue_for_unit(
+        unit,
+        notes.joined(case.number, what, separator=" "),
+        notes.joined(case.title, what),
+        case_id=case.pk,
+    )
+
+
+REPORTER_MESSAGE = gettext_noop("【枫桥】您反映的事件 %(number)s：%(text)s")
 
 
 def notify_reporter(case: Case, text: str | SystemNote) -> None:
     """Tell the reporter: in the inbox if they have an account, else by SMS if they left one.
-    In the site's language, whatever language the member of staff who acted had chosen."""
-    text = notes.in_site_language(text)
-    message = f"【枫桥】您反映的事件 {case.number}：{text}"
+    Sent in the site's language, whatever language the member of staff who acted had chosen;
+    the inbox shows it in the reader's (core.notes)."""
+    message = system_note(REPORTER_MESSAGE, number=case.number, text=notes.nested(text))
     if case.reporter_id and case.reporter is not None:
-        queue_for_user(case.reporter, f"{case.number} {text}"[:200], message, case_id=case.pk)
+        subject = notes.joined(case.number, text, separator=" ")
+        queue_for_user(case.reporter, subject, message, case_id=case.pk)
     elif case.reporter_phone:
         queue_sms(case.reporter_phone, message, case_id=case.pk)
 

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from fengqiao.accounts.models import Membership, Role, Tier, Unit, User
 from fengqiao.cases import deadlines
@@ -23,6 +24,7 @@ from fengqiao.cases.errors import InvalidInput, NotPermitted
 from fengqiao.cases.models import Case, CaseNumber, Category
 from fengqiao.cases.routing import route
 from fengqiao.core.generation import Memo
+from fengqiao.core.notes import system_note
 from fengqiao.regions.locator import locate
 from fengqiao.regions.models import Level, Region
 
@@ -284,7 +286,12 @@ def _insert(case: Case, unit: Unit, by: User | None, now: datetime, *, notify: b
     if notify:
         from fengqiao.notifications.actions import queue_for_unit
 
-        queue_for_unit(unit, f"{case.number} 新上报事件待受理", case.title, case_id=case.pk)
+        queue_for_unit(
+            unit,
+            system_note(gettext_noop("%(number)s 新上报事件待受理"), number=case.number),
+            case.title,
+            case_id=case.pk,
+        )
     return case
 
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_noop
 
 from fengqiao.cases.choices import OPEN_STATUSES, Action, DeadlineState
 from fengqiao.cases.models import Case, CaseEvent
+from fengqiao.core import notes
 from fengqiao.core.notes import system_note
 from fengqiao.notifications.actions import bulk_queue, email_rows, inbox_row
 
@@ -54,7 +55,14 @@ def _batches(query: Q, now: datetime) -> Iterator[list[tuple[int, int, str, str,
             yield rows
 
 
+# A unit's e-mail digest of the cases that changed state in one pass.
+DIGEST = gettext_noop("%(n)d 件事件%(what)s")
+
+
 def _flip(query: Q, state: str, action: str, label: str, now: datetime) -> int:
+    """Move the matching cases to ``state``; ``label`` (a message id: 已超期) names it in the
+    units' notices."""
+    what = {"msgid": label}  # shown in the reader's language (core.notes)
     changed = 0
     per_unit: dict[int, list[str]] = {}
     for rows in _batches(query, now):
@@ -76,7 +84,13 @@ def _flip(query: Q, state: str, action: str, label: str, now: datetime) -> int:
             batch_size=1000,
         )
         bulk_queue(
-            inbox_row(unit_id, f"{number} {label}", title, case_id=case_id, now=now)
+            inbox_row(
+                unit_id,
+                notes.SystemNote("%(number)s %(what)s", {"number": number, "what": what}),
+                title,
+                case_id=case_id,
+                now=now,
+            )
             for case_id, unit_id, number, title, _ in rows
         )
         for _, unit_id, number, title, _ in rows:
@@ -90,7 +104,7 @@ def _email_digests(per_unit: dict[int, list[str]], label: str, now: datetime) ->
     rows = []
     with transaction.atomic():
         for unit_id, lines in per_unit.items():
-            subject = f"{len(lines)} 件事件{label}"
+            subject = system_note(DIGEST, n=len(lines), what={"msgid": label})
             body = "\n".join(lines[:200]) + ("\n……" if len(lines) > 200 else "")
             rows += email_rows(unit_id, subject, body, case_id=None, now=now)
         bulk_queue(rows)
@@ -104,14 +118,14 @@ def sweep(now: datetime | None = None) -> SweepResult:
         Q(due_at__isnull=False, due_at__lte=now) & ~Q(deadline_state=DeadlineState.OVERDUE),
         DeadlineState.OVERDUE,
         Action.OVERDUE,
-        "已超期",
+        gettext_noop("已超期"),
         now,
     )
     result.due_soon = _flip(
         Q(deadline_state=DeadlineState.NORMAL, due_soon_at__lte=now, due_at__gt=now),
         DeadlineState.DUE_SOON,
         Action.DUE_SOON,
-        "即将到期",
+        gettext_noop("即将到期"),
         now,
     )
     result.escalated = _escalate_long_overdue(now)

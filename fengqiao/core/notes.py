@@ -15,8 +15,9 @@ Chinese source strings (Chinese is the source language of the catalogue), so a n
 today and a translation added later still meet. If the message or its values no longer fit
 (a later version changed the message), the stored text is shown instead.
 
-Notices (通知: inbox, e-mail, SMS) are written once for all their readers, so they are written
-in the site's language whoever acts (``in_site_language``, ``site_language``).
+Notices (通知: inbox, e-mail, SMS) are sent once, so their text is in the site's language whoever
+acts (``in_site_language``, ``site_language``); an inbox entry also keeps its subject's and body's
+templates and is shown in its reader's language, like a note (``notifications.models``).
 """
 
 from __future__ import annotations
@@ -109,6 +110,14 @@ def system_note(msgid: str, **params: Value) -> SystemNote:
     return SystemNote(msgid, params)
 
 
+def joined(*parts: str | SystemNote, separator: str = "\n") -> SystemNote:
+    """Texts and notes one after another (a notice's body: a case's title, then what happened),
+    each shown in the reader's language if it is a note. The separator is not translated, and
+    the message, only placeholders and the separator, needs no entry in the catalogue."""
+    msgid = separator.replace("%", "%%").join(f"%(p{i})s" for i in range(len(parts)))
+    return SystemNote(msgid, {f"p{i}": nested(part) for i, part in enumerate(parts)})
+
+
 def label_note(label: str | Promise) -> SystemNote:
     """A note that is only a translatable label (a choice's display, such as 黄牌督办)."""
     return SystemNote(word(label)["msgid"])
@@ -138,6 +147,17 @@ def stored(
         return note.stored_text(), data
     data.pop(key, None)
     return note, data
+
+
+def recalled(note: str, data: Mapping[str, Any] | None, key: str = KEY) -> str | SystemNote:
+    """A record's note as written: its ``SystemNote`` if ``data`` keeps one, else the text (to
+    quote a note in another, such as an alert's title in a notice)."""
+    template = (data or {}).get(key)
+    if isinstance(template, dict):
+        msgid, params = template.get("msgid"), template.get("params") or {}
+        if isinstance(msgid, str) and isinstance(params, dict):
+            return SystemNote(msgid, params)
+    return note
 
 
 def shown(note: str, data: Mapping[str, Any] | None, key: str = KEY) -> str:

@@ -15,13 +15,20 @@ from pathlib import Path
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from fengqiao.accounts.models import Membership, Role, Tier, Unit, UnitKind, User
-from fengqiao.cases.models import CaseEvent
+from fengqiao.cases.choices import DeadlineState, Status
+from fengqiao.cases.models import Case, CaseEvent
+from fengqiao.core import notes
+from fengqiao.core.notes import system_note
 from fengqiao.demo.history import CaseSummary, generate_cases
 from fengqiao.demo.prevention import PreventionSummary, load_prevention
 from fengqiao.mediation.demo import create_orgs, load_disputes
+from fengqiao.notifications.actions import bulk_queue, inbox_row
+from fengqiao.notifications.models import Channel
 from fengqiao.open311.models import add_demo_attributes
 from fengqiao.regions.actions import import_regions
 from fengqiao.regions.models import Level, Region
@@ -68,6 +75,7 @@ class DemoSummary:
     cases: CaseSummary | None = None
     disputes: int = 0
     alerts: dict[str, int] = field(default_factory=dict)  # alerts written, by detector
+    notices: int = 0  # the open cases' inbox entries (``_open_work_notices``)
     prevention: PreventionSummary | None = None
 
 
@@ -212,6 +220,50 @@ def _community(
         people.add(f"{slug}_wg{number:02d}", centre, Role.GRID_WORKER, region=grid)
 
 
+# What the units' inboxes hold for the open work (the product's own messages, core.notes).
+_WAITING = gettext_noop("%(number)s 新上报事件待受理")
+_DISPATCHED = gettext_noop("新交办事件，请签收办理")
+_OVERDUE = gettext_noop("已超期")
+
+
+def _open_work_notices() -> int:
+    """The inbox entries that the open cases' last steps left at their units, which the history
+    (written in bulk, not through ``cases.actions``) does not write: 待受理 for a case waiting to
+    be accepted, 新交办 for one dispatched and not yet claimed, 已超期 for an overdue one. Cases
+    that already have an entry (the disputes, made through the actions) are left alone."""
+    last_step = CaseEvent.objects.filter(case=OuterRef("pk")).order_by("-created_at", "-id")
+    cases = (
+        Case.objects.filter(
+            status__in=[Status.SUBMITTED, Status.DISPATCHED], current_unit__isnull=False
+        )
+        .exclude(notifications__channel=Channel.INBOX)
+        .annotate(last_at=Subquery(last_step.values("created_at")[:1]))
+        .values_list(
+            "pk",
+            "number",
+            "title",
+            "status",
+            "current_unit_id",
+            "deadline_state",
+            "due_at",
+            "last_at",
+        )
+        .order_by("pk")
+    )
+    rows = []
+    for pk, number, title, status, unit_id, deadline_state, due_at, last_at in cases:
+        if status == Status.SUBMITTED:
+            subject = system_note(_WAITING, number=number)
+        else:
+            subject = notes.joined(number, system_note(_DISPATCHED), separator=" ")
+        rows.append(inbox_row(unit_id, subject, title, case_id=pk, now=last_at))
+        if deadline_state == DeadlineState.OVERDUE and due_at is not None:
+            overdue = notes.joined(number, system_note(_OVERDUE), separator=" ")
+            rows.append(inbox_row(unit_id, overdue, title, case_id=pk, now=due_at))
+    bulk_queue(rows)
+    return len(rows)
+
+
 def load_demo(
     password: str, *, cases: bool = True, days: int = 730, now: datetime | None = None
 ) -> DemoSummary:
@@ -247,6 +299,8 @@ def load_demo(
         summary.cases.open += sum(c.is_open for c in disputes)
         summary.cases.events += CaseEvent.objects.filter(case__in=disputes).count()
         summary.cases.parties += sum(c.parties.count() for c in disputes)
+        with transaction.atomic():
+            summary.notices = _open_work_notices()
         # The demo's alerts come from its cases, through the same detectors as the worker's.
         from fengqiao.alerts.detectors import catch_up
 

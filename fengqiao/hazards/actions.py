@@ -28,6 +28,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -212,13 +213,19 @@ def record(
     )
 
 
+HAZARD_SUBJECT = gettext_noop("【%(level)s隐患】%(title)s %(what)s")
+
+
 def _notify(hazard: Hazard, unit: Unit, what: SystemNote) -> None:
-    with notes.site_language():  # a notice is written in the site's language (core.notes)
-        queue_for_unit(
-            unit,
-            f"【{hazard.get_level_display()}隐患】{hazard.title} {what.text()}"[:200],
-            f"{hazard.title}\n{what.text()}\n{hazard.address or hazard.region.name}",
-        )
+    """Tell the unit; sent in the site's language, shown in its inbox in the reader's."""
+    subject = system_note(
+        HAZARD_SUBJECT,
+        level=notes.word(HazardLevel(hazard.level).label),
+        title=hazard.title,
+        what=notes.nested(what),
+    )
+    body = notes.joined(hazard.title, what, hazard.address or hazard.region.name)
+    queue_for_unit(unit, subject, body, link=reverse("hazards:detail", args=[hazard.pk]))
 
 
 # --- places --------------------------------------------------------------------------------

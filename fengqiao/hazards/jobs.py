@@ -15,14 +15,17 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from fengqiao.accounts.models import Membership, Role
+from fengqiao.core.notes import SystemNote, system_note
 from fengqiao.hazards.choices import RUNNING_STATUSES, DeadlineState, HazardAction, TaskStatus
 from fengqiao.hazards.inspections import generate_tasks
 from fengqiao.hazards.models import Hazard, HazardEvent, InspectionTask
-from fengqiao.notifications.actions import bulk_queue, email_rows, inbox_row
-from fengqiao.notifications.models import Channel, Notification, State
+from fengqiao.notifications.actions import bulk_queue, email_rows, inbox_row, user_inbox_row
+from fengqiao.notifications.models import Notification
 
 BATCH = 1000
 REMIND_BEFORE = timedelta(hours=24)
@@ -53,27 +56,27 @@ def _batches(
             yield rows
 
 
+# The notices of these jobs (sent in the site's language, shown in the reader's: core.notes).
+TASKS_DUE = gettext_noop("您有 %(n)d 项排查任务即将到期，请及时完成")
+TASKS_OVERDUE = gettext_noop("%(n)d 项排查任务已超期")
+HAZARD_OVERDUE = gettext_noop("隐患整改已超期：%(title)s")
+HAZARDS_OVERDUE = gettext_noop("%(n)d 项隐患整改已超期")
+
+
 def _worker_inbox(
-    grid_ids: set[int], subject_of: dict[int, str], now: datetime
+    grid_ids: set[int], subject_of: dict[int, SystemNote], now: datetime
 ) -> list[Notification]:
     """An inbox notice to each grid worker of each grid (by the grid their role names)."""
-    rows = []
+    link = reverse("hazards:field_tasks")
     members = Membership.objects.filter(
         role=Role.GRID_WORKER, region_id__in=sorted(grid_ids), user__is_active=True
     ).values_list("user_id", "region_id")
-    for user_id, grid_id in members:
-        rows.append(
-            Notification(
-                channel=Channel.INBOX,
-                user_id=user_id,
-                subject=subject_of[grid_id][:200],
-                body=subject_of[grid_id],
-                state=State.SENT,
-                created_at=now,
-                sent_at=now,
-            )
+    return [
+        user_inbox_row(
+            user_id, subject_of[grid_id], subject_of[grid_id], case_id=None, now=now, link=link
         )
-    return rows
+        for user_id, grid_id in members
+    ]
 
 
 def remind_tasks(now: datetime) -> int:
@@ -86,7 +89,7 @@ def remind_tasks(now: datetime) -> int:
         per_grid: dict[int, int] = {}
         for _, grid_id in rows:
             per_grid[int(grid_id)] = per_grid.get(int(grid_id), 0) + 1
-        subjects = {g: f"您有 {n} 项排查任务即将到期，请及时完成" for g, n in per_grid.items()}
+        subjects = {g: system_note(TASKS_DUE, n=n) for g, n in per_grid.items()}
         bulk_queue(_worker_inbox(set(per_grid), subjects, now))
         reminded += len(rows)
     return reminded
@@ -105,8 +108,10 @@ def mark_overdue_tasks(now: datetime) -> int:
         bulk_queue(
             inbox_row(
                 unit_id,
-                f"{len(grids)} 项排查任务已超期",
-                "、".join(sorted(set(grids)))[:1900],
+                system_note(TASKS_OVERDUE, n=len(grids)),
+                "、".join(sorted(set(grids)))[
+                    :1900
+                ],  # grid names, in Chinese whatever the language
                 case_id=None,
                 now=now,
             )
@@ -145,12 +150,13 @@ def mark_overdue_hazards(now: datetime) -> int:
         bulk_queue(
             inbox_row(
                 int(unit_id),
-                f"隐患整改已超期：{title}"[:200],
+                system_note(HAZARD_OVERDUE, title=str(title)),
                 str(title),
                 case_id=None,
                 now=now,
+                link=reverse("hazards:detail", args=[hazard_id]),
             )
-            for _, unit_id, title, _, _ in rows
+            for hazard_id, unit_id, title, _, _ in rows
         )
         for _, unit_id, title, _, _ in rows:
             per_unit.setdefault(int(unit_id), []).append(str(title))
@@ -165,7 +171,7 @@ def _email_digests(per_unit: dict[int, list[str]], now: datetime) -> None:
     with transaction.atomic():
         for unit_id, titles in per_unit.items():
             body = "\n".join(titles[:200]) + ("\n……" if len(titles) > 200 else "")
-            subject = f"{len(titles)} 项隐患整改已超期"
+            subject = system_note(HAZARDS_OVERDUE, n=len(titles))
             rows += email_rows(unit_id, subject, body, case_id=None, now=now)
         bulk_queue(rows)
 

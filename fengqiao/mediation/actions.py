@@ -370,13 +370,15 @@ def start_mediation(
     )
     for user in chosen:
         if user.pk != by.pk:
-            with notes.site_language():
-                queue_for_user(
-                    user,
-                    f"{case.number} {_('请您调解')}",
-                    f"{case.title}\n{_('调解案号')}：{mediation.number}",
-                    case_id=case.pk,
-                )
+            queue_for_user(
+                user,
+                notes.joined(case.number, system_note(gettext_noop("请您调解")), separator=" "),
+                notes.joined(
+                    case.title,
+                    system_note(gettext_noop("调解案号：%(number)s"), number=mediation.number),
+                ),
+                case_id=case.pk,
+            )
     return mediation
 
 
@@ -629,13 +631,19 @@ def _refer(
         data={"referral": referral.pk, "kind": referral.kind, "to_unit": to_unit.pk},
         public=True,
     )
-    with notes.site_language():
-        queue_for_unit(
-            to_unit,
-            f"{case.number} {_('分流移送，请接收')}",
-            f"{case.title}\n{referral.get_kind_display()}：{referral.reason}",
-            case_id=case.pk,
-        )
+    queue_for_unit(
+        to_unit,
+        notes.joined(case.number, system_note(gettext_noop("分流移送，请接收")), separator=" "),
+        notes.joined(
+            case.title,
+            system_note(
+                gettext_noop("%(kind)s：%(reason)s"),
+                kind=word(ReferralKind(referral.kind).label),
+                reason=referral.reason,
+            ),
+        ),
+        case_id=case.pk,
+    )
     return referral
 
 
@@ -746,11 +754,9 @@ def return_referral(referral: Referral, *, by: User, reason: str) -> Referral:
         data={"referral": referral.pk},
         public=True,
     )
-    with notes.site_language():
-        returned = f"{referral.case.number} {_('移送被退回')}"
     queue_for_unit(
         referral.from_unit,
-        returned,
+        notes.joined(referral.case.number, system_note(gettext_noop("移送被退回")), separator=" "),
         referral.return_reason,
         case_id=referral.case_id,
     )
@@ -789,11 +795,9 @@ def complete_referral(referral: Referral, *, by: User, outcome: str, note: str) 
         data={"referral": referral.pk, "outcome": outcome},
         public=True,
     )
-    with notes.site_language():
-        done = f"{referral.case.number} {_('移送已办结')}"
     queue_for_unit(
         referral.from_unit,
-        done,
+        notes.joined(referral.case.number, system_note(gettext_noop("移送已办结")), separator=" "),
         referral.outcome_note,
         case_id=referral.case_id,
     )
@@ -854,11 +858,10 @@ def assess_risk(
         data={"assessment": assessment.pk, "level": level, "suggested": suggestion.level},
     )
     if level == RiskLevel.HIGH and case.dispatcher_unit_id and case.dispatcher_unit:
-        with notes.site_language():
-            queue_for_unit(
-                case.dispatcher_unit,
-                f"{case.number} {_('高激化风险纠纷')}",
-                f"{case.title}\n{notes.render_value(values['reasons'])}",
-                case_id=case.pk,
-            )
+        queue_for_unit(
+            case.dispatcher_unit,
+            notes.joined(case.number, system_note(gettext_noop("高激化风险纠纷")), separator=" "),
+            notes.joined(case.title, system_note("%(reasons)s", reasons=values["reasons"])),
+            case_id=case.pk,
+        )
     return assessment

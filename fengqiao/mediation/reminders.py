@@ -11,12 +11,17 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
+from fengqiao.core import notes
+from fengqiao.core.notes import system_note
 from fengqiao.mediation.choices import Outcome, Performance
 from fengqiao.mediation.models import Mediation
 from fengqiao.notifications.actions import queue_for_user
 
 BATCH = 500
+PAST_DUE = gettext_noop("履行期限已过，请回访")
+DUE_DATE = gettext_noop("调解协议履行期限：%(due)s")
 
 
 def remind_performance(now: datetime | None = None) -> int:
@@ -42,8 +47,11 @@ def remind_performance(now: datetime | None = None) -> int:
             for user in mediation.mediators.filter(is_active=True):
                 queue_for_user(
                     user,
-                    f"{mediation.case.number} 履行期限已过，请回访",
-                    f"{mediation.case.title}\n调解协议履行期限：{mediation.performance_due}",
+                    notes.joined(mediation.case.number, system_note(PAST_DUE), separator=" "),
+                    notes.joined(
+                        mediation.case.title,
+                        system_note(DUE_DATE, due=str(mediation.performance_due)),
+                    ),
                     case_id=mediation.case_id,
                 )
             reminded += 1

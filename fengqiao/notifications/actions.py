@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -17,8 +18,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from fengqiao.accounts.models import Membership, Unit, User
+from fengqiao.core import notes
 from fengqiao.core.generation import Memo
-from fengqiao.notifications.models import Channel, Notification, State
+from fengqiao.core.notes import SystemNote
+from fengqiao.notifications.models import BODY_KEY, SUBJECT_KEY, Channel, Notification, State
 from fengqiao.notifications.sms import sms_provider
 
 logger = logging.getLogger(__name__)
@@ -50,15 +53,66 @@ def _load_member_emails() -> dict[int, list[tuple[int, str]]]:
 _member_emails = Memo(_load_member_emails)
 
 
+# A notice's subject or body: text as it is, or a note the software writes (core.notes), which
+# is sent in the site's language and shown in an inbox in the reader's.
+Text = str | SystemNote
+SUBJECT_LENGTH, BODY_LENGTH = 200, 2000
+
+
+def written(subject: Text, body: Text, *, link: str = "") -> tuple[str, str, dict[str, Any]]:
+    """A notice's subject and body in the site's language (cut to the columns' lengths), and its
+    ``data``: their templates and ``link``, a page of the site for the reader to open."""
+    subject_text, data = notes.stored(subject, None, SUBJECT_KEY)
+    body_text, data = notes.stored(body, data, BODY_KEY)
+    if link:
+        data["link"] = link
+    return subject_text[:SUBJECT_LENGTH], body_text[:BODY_LENGTH], data
+
+
 def inbox_row(
-    unit_id: int, subject: str, body: str, *, case_id: int | None, now: datetime
+    unit_id: int,
+    subject: Text,
+    body: Text,
+    *,
+    case_id: int | None,
+    now: datetime,
+    link: str = "",
 ) -> Notification:
     """The unit's inbox entry (站内消息): visible to every member at once, nothing to deliver."""
+    return _inbox_entry(subject, body, unit_id=unit_id, case_id=case_id, now=now, link=link)
+
+
+def user_inbox_row(
+    user_id: int,
+    subject: Text,
+    body: Text,
+    *,
+    case_id: int | None,
+    now: datetime,
+    link: str = "",
+) -> Notification:
+    """A person's own inbox entry (站内消息)."""
+    return _inbox_entry(subject, body, user_id=user_id, case_id=case_id, now=now, link=link)
+
+
+def _inbox_entry(
+    subject: Text,
+    body: Text,
+    *,
+    unit_id: int | None = None,
+    user_id: int | None = None,
+    case_id: int | None,
+    now: datetime,
+    link: str,
+) -> Notification:
+    subject_text, body_text, data = written(subject, body, link=link)
     return Notification(
         channel=Channel.INBOX,
         unit_id=unit_id,
-        subject=subject,
-        body=body,
+        user_id=user_id,
+        subject=subject_text,
+        body=body_text,
+        data=data,
         case_id=case_id,
         state=State.SENT,
         created_at=now,
@@ -68,20 +122,21 @@ def inbox_row(
 
 def email_rows(
     unit_id: int,
-    subject: str,
-    body: str,
+    subject: Text,
+    body: Text,
     *,
     case_id: int | None,
     now: datetime,
 ) -> list[Notification]:
-    """An e-mail to each member of the unit with an address."""
+    """An e-mail to each member of the unit with an address (in the site's language)."""
+    subject_text, body_text, _ = written(subject, body)
     return [
         Notification(
             channel=Channel.EMAIL,
             user_id=user_id,
             address=address,
-            subject=subject,
-            body=body,
+            subject=subject_text,
+            body=body_text,
             case_id=case_id,
             created_at=now,
             next_attempt_at=now,
@@ -92,48 +147,43 @@ def email_rows(
 
 def unit_rows(
     unit_id: int,
-    subject: str,
-    body: str,
+    subject: Text,
+    body: Text,
     *,
     case_id: int | None,
     now: datetime,
+    link: str = "",
 ) -> list[Notification]:
     """Outbox rows for a unit: its inbox entry and an e-mail to each member with an address."""
     return [
-        inbox_row(unit_id, subject, body, case_id=case_id, now=now),
+        inbox_row(unit_id, subject, body, case_id=case_id, now=now, link=link),
         *email_rows(unit_id, subject, body, case_id=case_id, now=now),
     ]
 
 
-def queue_for_unit(unit: Unit, subject: str, body: str, *, case_id: int | None = None) -> None:
-    rows = unit_rows(unit.pk, subject, body, case_id=case_id, now=timezone.now())
+def queue_for_unit(
+    unit: Unit, subject: Text, body: Text, *, case_id: int | None = None, link: str = ""
+) -> None:
+    rows = unit_rows(unit.pk, subject, body, case_id=case_id, now=timezone.now(), link=link)
     Notification.objects.bulk_create(rows)
     if len(rows) > 1:
         _schedule_delivery()
 
 
-def queue_for_user(user: User, subject: str, body: str, *, case_id: int | None = None) -> None:
+def queue_for_user(
+    user: User, subject: Text, body: Text, *, case_id: int | None = None, link: str = ""
+) -> None:
     now = timezone.now()
-    rows = [
-        Notification(
-            channel=Channel.INBOX,
-            user=user,
-            subject=subject,
-            body=body,
-            case_id=case_id,
-            state=State.SENT,
-            created_at=now,
-            sent_at=now,
-        )
-    ]
+    rows = [user_inbox_row(user.pk, subject, body, case_id=case_id, now=now, link=link)]
     if user.email:
+        subject_text, body_text, _ = written(subject, body)
         rows.append(
             Notification(
                 channel=Channel.EMAIL,
                 user=user,
                 address=user.email,
-                subject=subject,
-                body=body,
+                subject=subject_text,
+                body=body_text,
                 case_id=case_id,
                 created_at=now,
                 next_attempt_at=now,
@@ -144,13 +194,15 @@ def queue_for_user(user: User, subject: str, body: str, *, case_id: int | None =
         _schedule_delivery()
 
 
-def queue_sms(phone: str, text: str, *, case_id: int | None = None) -> None:
+def queue_sms(phone: str, text: Text, *, case_id: int | None = None) -> None:
+    """An SMS, in the site's language (an SMS is never shown on a page)."""
     now = timezone.now()
+    body = notes.in_site_language(text)
     Notification.objects.create(
         channel=Channel.SMS,
         address=phone,
-        subject=text[:200],
-        body=text,
+        subject=body[:SUBJECT_LENGTH],
+        body=body[:BODY_LENGTH],
         case_id=case_id,
         created_at=now,
         next_attempt_at=now,

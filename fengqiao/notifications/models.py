@@ -9,7 +9,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from fengqiao.accounts.models import Unit
+from fengqiao.core import notes
 from fengqiao.core.fields import EncryptedTextField
+
+# Where a notice's subject and body templates are kept in ``Notification.data`` (core.notes).
+SUBJECT_KEY = "subject_template"
+BODY_KEY = "body_template"
 
 
 class Channel(models.TextChoices):
@@ -54,6 +59,9 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("创建时间"))
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    # The subject's and body's templates when the software wrote them (core.notes), so that an
+    # inbox shows them in the reader's language; ``link``, a page of the site to open.
+    data = models.JSONField(_("数据"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("通知")
@@ -71,3 +79,44 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+    @property
+    def shown_subject(self) -> str:
+        """The subject in the active language (``subject`` is the site's, as sent)."""
+        return notes.shown(self.subject, self.data, SUBJECT_KEY)
+
+    @property
+    def shown_body(self) -> str:
+        """The body in the active language (``body`` is the site's, as sent)."""
+        return notes.shown(self.body, self.data, BODY_KEY)
+
+    @property
+    def link(self) -> str:
+        """The page a reader opens from the notice: its case, or the page the notice names."""
+        if self.case_id is not None and self.case is not None:
+            from django.urls import reverse
+
+            return reverse("cases:detail", args=[self.case.number])
+        link = (self.data or {}).get("link")
+        return link if isinstance(link, str) and link.startswith("/") else ""
+
+
+class InboxMark(models.Model):
+    """How far a person has read their inbox (消息已读位置): notices created after ``seen_at``
+    are new to them. One mark per person, because a unit's inbox entry is one row that all its
+    members read (a per-notice read flag on it would be one member's reading for all)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="inbox_mark",
+    )
+    seen_at = models.DateTimeField(_("已读至"))
+
+    class Meta:
+        verbose_name = _("消息已读位置")
+        verbose_name_plural = _("消息已读位置")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.seen_at:%Y-%m-%d %H:%M}"

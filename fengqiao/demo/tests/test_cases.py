@@ -20,7 +20,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import Count, F, Max, Min
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from fengqiao.accounts.models import Unit, User
 from fengqiao.accounts.scoping import scope_for
@@ -247,6 +247,36 @@ def test_every_demo_login_finds_open_work(demo):
     pending = ExtensionRequest.objects.filter(state="pending").select_related("case")
     assert pending.exists()
     assert all(p.case.status in OPEN_STATUSES and p.case.dispatcher_unit_id for p in pending)
+
+
+def test_the_demo_inboxes_hold_the_open_work(demo, client):
+    from fengqiao.notifications import inbox
+    from fengqiao.notifications.models import Notification
+
+    waiting = Case.objects.filter(status="submitted", current_unit__isnull=False)
+    assert waiting.exists()
+    for case in waiting:
+        notices = Notification.objects.filter(case=case, channel="inbox", unit=case.current_unit)
+        assert f"{case.number} 新上报事件待受理" in {n.subject for n in notices}
+    dispatched = Case.objects.filter(status="dispatched").first()
+    assert Notification.objects.filter(
+        case=dispatched, unit=dispatched.current_unit, subject__endswith="新交办事件，请签收办理"
+    ).exists()
+    assert "办理中事件的站内消息" in demo
+    # The operator of a centre with a case waiting sees it in their inbox, in English too.
+    first = waiting.order_by("-submitted_at").first()
+    operator = User.objects.filter(
+        memberships__unit=first.current_unit, memberships__role="operator"
+    ).first()
+    assert operator is not None and inbox.unread_count(operator) > 0
+    notice = Notification.objects.get(case=first, subject__endswith="新上报事件待受理")
+    with translation.override("en"):
+        assert notice.shown_subject == f"{first.number} new case awaiting acceptance"
+    client.force_login(operator)
+    client.cookies["django_language"] = "en"
+    page = client.get("/notices/").content.decode()
+    assert "Mark all as read" in page
+    assert "新上报事件待受理" not in page and "新交办事件" not in page
 
 
 def test_the_same_seed_draws_the_same_cases(demo):

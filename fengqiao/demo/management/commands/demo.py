@@ -55,6 +55,8 @@ class Command(BaseCommand):
             if summary.alerts:
                 alerts = "，".join(f"{k} {v}" for k, v in sorted(summary.alerts.items()))
                 self.stdout.write(f"研判预警 {sum(summary.alerts.values())} 条：{alerts}。")
+            if summary.notices:
+                self.stdout.write(f"办理中事件的站内消息 {summary.notices} 条（各单位“消息”页）。")
         if summary.prevention is not None:
             p = summary.prevention
             self.stdout.write(
