@@ -62,7 +62,7 @@ DIGEST = gettext_noop("%(n)d 件事件%(what)s")
 def _flip(query: Q, state: str, action: str, label: str, now: datetime) -> int:
     """Move the matching cases to ``state``; ``label`` (a message id: 已超期) names it in the
     units' notices."""
-    what = {"msgid": label}  # shown in the reader's language (core.notes)
+    what = system_note(label)  # shown in the reader's language (core.notes)
     changed = 0
     per_unit: dict[int, list[str]] = {}
     for rows in _batches(query, now):
@@ -86,7 +86,7 @@ def _flip(query: Q, state: str, action: str, label: str, now: datetime) -> int:
         bulk_queue(
             inbox_row(
                 unit_id,
-                notes.SystemNote("%(number)s %(what)s", {"number": number, "what": what}),
+                notes.joined(number, what, separator=" "),
                 title,
                 case_id=case_id,
                 now=now,
@@ -104,7 +104,7 @@ def _email_digests(per_unit: dict[int, list[str]], label: str, now: datetime) ->
     rows = []
     with transaction.atomic():
         for unit_id, lines in per_unit.items():
-            subject = system_note(DIGEST, n=len(lines), what={"msgid": label})
+            subject = system_note(DIGEST, n=len(lines), what=notes.nested(system_note(label)))
             body = "\n".join(lines[:200]) + ("\n……" if len(lines) > 200 else "")
             rows += email_rows(unit_id, subject, body, case_id=None, now=now)
         bulk_queue(rows)

@@ -5,8 +5,8 @@ active member of the unit reads, and a person's own (``user`` set: the reporter 
 has an account, a grid worker reminded of an inspection). ``inbox_of`` is every lookup's
 starting point, so the page, the navigation's count and the API see the same notices: the
 person's own entries and those of the units they hold an active role in (for an API token, only
-its unit: ``active_memberships``). Another unit's notice is out of scope (a 404 where one is
-asked for by id).
+its unit: ``active_memberships``). Another unit's notice is never listed; no page or endpoint
+shows one notice by id.
 
 What is new to a person is what was written after their ``InboxMark`` (see the model for why a
 mark, not a flag per notice). Reading the page does not move it; "mark all as read" does
@@ -40,12 +40,11 @@ def inbox_of(user: User) -> QuerySet[Notification]:
 
 def seen_at(user: User) -> datetime | None:
     """When ``user`` last marked their inbox read; None if never."""
-    mark = InboxMark.objects.filter(user_id=user.pk).values_list("seen_at", flat=True).first()
-    return mark
+    return InboxMark.objects.filter(user_id=user.pk).values_list("seen_at", flat=True).first()
 
 
 def unread(user: User, since: datetime | None = None) -> QuerySet[Notification]:
-    """The entries written after ``user``'s mark (``since``, if the caller has read it)."""
+    """The entries written after ``user``'s mark (pass it as ``since`` if already read)."""
     notices = inbox_of(user)
     mark = since if since is not None else seen_at(user)
     return notices if mark is None else notices.filter(created_at__gt=mark)

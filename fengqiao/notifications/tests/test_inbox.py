@@ -17,6 +17,7 @@ from fengqiao.notifications.models import Channel, InboxMark, Notification
 
 pytestmark = pytest.mark.django_db
 
+
 def login(client, user, language: str = "zh-hans"):
     client.force_login(user)
     client.cookies["django_language"] = language
@@ -212,3 +213,19 @@ def test_the_api_refuses_bad_input_and_stores_nothing(personas):
     from rest_framework.test import APIClient
 
     assert APIClient().get("/api/v1/notices/").status_code == 401
+
+
+def test_a_token_reads_only_its_own_units_notices(personas):
+    from fengqiao.accounts.models import Membership, Role
+
+    # The street operator also operates the community centre; a token for the street centre
+    # acts for the street centre only, the person on the pages for both.
+    Membership.objects.create(
+        user=personas.street_operator, unit=personas.units["community"], role=Role.OPERATOR
+    )
+    case = make_case()  # told: the community centre
+    actions.queue_for_unit(personas.units["street"], "街道通知", "正文")
+    _, key = make_token(personas.street_operator, personas.units["street"])
+    rows = client_for(key).get("/api/v1/notices/").json()["results"]
+    assert [r["subject"] for r in rows] == ["街道通知"]
+    assert {n.case_id for n in inbox.inbox_of(personas.street_operator)} == {case.pk, None}
