@@ -266,8 +266,8 @@ def test_the_column_aware_triggers_migrate_back_and_forth(personas):
         User.objects.filter(pk=user.pk).update(last_login=timezone.now())
         return current() != before
 
-    latest = ("core", "0005_sqlite_bookkeeping_columns")
     executor = MigrationExecutor(connection)
+    latest = executor.loader.graph.leaf_nodes("core")[0]  # back where the test database was
     executor.migrate([("core", "0004_generation")])
     try:
         assert trigger_sql().startswith(
