@@ -124,7 +124,7 @@ def _notify(alert: Alert) -> None:
         ALERT_SUBJECT, level=notes.word(level.label), title=notes.nested(alert.title_note)
     )
     link = reverse("alerts:detail", args=[alert.pk])
-    body = notes.joined(alert.title_note, alert.explanation_note, link)
+    body = notes.joined(alert.explanation_note, link)  # the subject has the title
     if level == Level.BLUE:
         bulk_queue(
             [inbox_row(centres[0].pk, subject, body, case_id=None, now=timezone.now(), link=link)]

@@ -18,10 +18,12 @@ import time_machine
 from django.test import Client
 from django.utils import translation
 
+from fengqiao.accounts.models import User
 from fengqiao.alerts import detectors
 from fengqiao.alerts.models import Alert, Detector, KeyPeriod
 from fengqiao.cases.tests.factories import make_case
 from fengqiao.conftest import Personas
+from fengqiao.notifications.models import Channel, Notification
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -92,3 +94,15 @@ def test_a_detectors_alert_reads_in_the_readers_language(personas: Personas) -> 
     assert (api["title"], api["title_display"]) == (alert.title, title)
     assert api["explanation"] == alert.explanation
     assert "key period" in api["explanation_display"]
+    # Its notice to the covering centre: sent in Chinese, read in the reader's language.
+    notice = Notification.objects.filter(channel=Channel.INBOX, case=None).first()
+    assert notice is not None and notice.unit is not None
+    assert notice.subject.endswith("：群体性事件风险：讨要工钱")
+    assert notice.link == f"/alerts/{alert.pk}/"
+    member = User.objects.filter(memberships__unit=notice.unit).first()
+    assert member is not None
+    reader = Client()
+    reader.force_login(member)
+    reader.cookies["django_language"] = "en"
+    inbox = reader.get("/notices/").content.decode()
+    assert f"alert: {title}" in inbox and "群体性事件风险" not in inbox
