@@ -28,7 +28,10 @@ The scenarios:
   row, the most a write can do through this framework, server and database;
 - ``create``: ``POST /api/v1/cases/`` with a token, bodies varied over the demo district's grid
   points and categories, no ``Idempotency-Key`` (validate, locate, route, timeline, outbox);
-- ``read``: ``GET /api/v1/cases/{number}/`` over the cases the create scenario made.
+- ``read``: ``GET /api/v1/cases/{number}/`` over the cases the create scenario made;
+- with ``--plain``, after ``create``, ``plain``: ``POST /bench/create-plain/``, the same bodies
+  through a bench-only Django view that calls ``cases.intake.submit`` without DRF, token or
+  rate limit (an experiment: how much of a create is DRF's; ``bench/api_ceiling.py``).
 
 The load comes from ``--client-procs`` processes of this script (``--load-worker``), each an
 asyncio loop with its share of the connections and a small HTTP/1.1 client. Throughput counts
@@ -87,7 +90,7 @@ TARGET_SHARE = 0.40  # creation's throughput against the ceiling's
 TARGET_P99_MS = 100.0
 HOST = "127.0.0.1"
 SCENARIOS = ("ceiling", "create", "read")
-EXPECTED = {"ceiling": 201, "create": 201, "read": 200}
+EXPECTED = {"ceiling": 201, "create": 201, "plain": 201, "read": 200}
 BODIES = 1_000  # distinct request bodies, cycled
 THROTTLE = "100000000/min"  # far above anything the bench sends
 START_SLACK = 1.5  # seconds for the client processes to start and connect before the load
@@ -133,6 +136,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--json", action="store_true", help="print JSON instead of markdown")
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="also create through a bench-only view without DRF (the plain scenario)",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument(
         "--profile",
@@ -169,7 +177,7 @@ def command(args: argparse.Namespace) -> str:
         f"python bench/api.py --db {args.db} --clients {args.clients} --duration {args.duration:g} "
         f"--warmup {args.warmup:g} --workers {args.workers} --threads {args.threads} "
         f"--worker-connections {args.worker_connections} --client-procs {args.client_procs} "
-        f"--seed {args.seed}"
+        f"--seed {args.seed}" + (" --plain" if args.plain else "")
     )
 
 
@@ -247,7 +255,9 @@ def run_database(args: argparse.Namespace, db: str, url: str, workdir: str) -> d
         server.stop()
     result["uptime_after"] = uptime()
     result["scenarios"] = scenarios
-    expect = json.dumps({"create": created["create"], "ceiling": created["ceiling"]})
+    expect = json.dumps(
+        {"create": created["create"] + created.get("plain", 0), "ceiling": created["ceiling"]}
+    )
     checked = run_child(
         db, url, workdir, ["--stage=verify", f"--expect={expect}"], script=__file__, host=HOST
     )
@@ -264,6 +274,9 @@ def run_database(args: argparse.Namespace, db: str, url: str, workdir: str) -> d
         result["profile"] = profiled
     ceiling, create = scenarios["ceiling"]["rps"], scenarios["create"]["rps"]
     result["create_share_of_ceiling"] = create / ceiling if ceiling else 0.0
+    if "plain" in scenarios:
+        plain = scenarios["plain"]["rps"]
+        result["plain_share_of_ceiling"] = plain / ceiling if ceiling else 0.0
     return result
 
 
@@ -508,10 +521,11 @@ def drive(
     plans = {
         "ceiling": [raw_request("POST", "/bench/insert/", port, token, b) for b in made],
         "create": [raw_request("POST", "/api/v1/cases/", port, token, b) for b in made],
+        "plain": [raw_request("POST", "/bench/create-plain/", port, token, b) for b in made],
     }
     figures: dict[str, dict[str, Any]] = {}
     created: dict[str, int] = {}
-    for name in SCENARIOS:
+    for name in ("ceiling", "create", "plain", "read") if args.plain else SCENARIOS:
         if name == "read":
             numbers = figures["create"].pop("numbers")
             if not numbers:
@@ -524,7 +538,7 @@ def drive(
         figures[name] = run_load(args, server, name, plans[name], workdir)
         created[name] = figures[name].pop("created")
         if name != "create":
-            figures[name].pop("numbers")
+            figures[name].pop("numbers")  # reads go over the API's cases
         progress(
             f"{db}: {name}: {figures[name]['rps']:.0f} req/s, p50 {figures[name]['p50_ms']:.1f} "
             f"ms, p99 {figures[name]['p99_ms']:.1f} ms, errors {figures[name]['errors']}"
@@ -818,6 +832,15 @@ def markdown(report: dict[str, Any]) -> str:
             f"{r['database']}: create at {r['create_share_of_ceiling']:.0%} of the ceiling's "
             f"req/s, p99 {create['p99_ms']:.1f} ms (target: at least {share:.0%} and under "
             f"{p99:.0f} ms): {'met' if met else 'NOT met'}",
+            *(
+                [
+                    f"{r['database']}: plain create (no DRF, bench-only view) at "
+                    f"{r['plain_share_of_ceiling']:.0%} of the ceiling's req/s, p99 "
+                    f"{r['scenarios']['plain']['p99_ms']:.1f} ms"
+                ]
+                if "plain_share_of_ceiling" in r
+                else []
+            ),
             f"{r['database']}: checks {'passed' if r['ok'] else 'FAILED'}: {r['checks']}",
             f"{r['database']}: stored {r['stored']}",
             f"{r['database']}: uptime before: {r['uptime_before']}",
