@@ -284,3 +284,26 @@ def test_my_work_puts_work_in_hand_before_old_follow_ups(client, personas):
         .content.decode()
     )
     assert body.index(fresh.number) < body.index(old.number)
+
+
+def test_the_case_page_lists_its_notices_and_their_delivery(client, personas, settings):
+    """通知记录: the centre's inbox entry and the SMS to the reporter (phone masked), with the
+    SMS's delivery state; in the reader's language for what the system wrote."""
+    from django.utils.translation import gettext_noop
+
+    from fengqiao.core.notes import system_note
+    from fengqiao.notifications import actions as notices
+
+    settings.SMS_PROVIDER = "fengqiao.notifications.tests.test_delivery.BrokenSms"
+    case = make_case(reporter_phone="13812345678")
+    actions.notify_reporter(case, system_note(gettext_noop("已办结，请核查")))
+    notices.deliver_pending()
+    page = signed_in(client, personas.community_operator).get(f"/cases/{case.number}/")
+    text = page.content.decode()
+    assert "通知记录" in text
+    assert f"{case.number} 新上报事件待受理" in text and "社区1综治中心" in text
+    assert "反映人 138****5678" in text and "13812345678" not in text
+    assert "待发送（已尝试 1 次）" in text  # the gateway failed once; it will retry
+    client.cookies["django_language"] = "en"
+    english = client.get(f"/cases/{case.number}/").content.decode()
+    assert "Notices" in english and f"{case.number} new case awaiting acceptance" in english

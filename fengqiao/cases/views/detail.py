@@ -24,6 +24,7 @@ from fengqiao.cases.models import Case, ExtensionRequest
 from fengqiao.cases.permissions import Roles, allowed_actions
 from fengqiao.core.keep_post import keep_post, restore
 from fengqiao.lib.masking import mask_id_number, mask_name, mask_phone
+from fengqiao.notifications.models import Channel as NoticeChannel
 
 ACTION_LABELS = {
     "accept": gettext_lazy("受理"),
@@ -130,6 +131,7 @@ def _render(
         "reporter_name": mask_name(case.reporter_name or ""),
         "reporter_phone": mask_phone(case.reporter_phone or ""),
         "supervisions": case.supervisions.select_related("by_unit").order_by("created_at"),
+        "notices": _notices(case),
         "pending_extension": _pending_extension(case),
         "action_forms": _forms_for(case, names, bound, kept or {}),
         # An action no longer offered (the status changed, or it never applied) still says why.
@@ -140,6 +142,21 @@ def _render(
         ],
     }
     return render(request, "cases/detail.html", context, status=status)
+
+
+def _notices(case: Case) -> list[dict[str, Any]]:
+    """通知记录: what the product told whom about the case, and whether it was delivered. A
+    resident's phone is masked; a member of staff is named, not their e-mail address."""
+    rows = []
+    for n in case.notifications.select_related("unit", "user").order_by("created_at", "id"):
+        if n.channel == NoticeChannel.SMS:
+            to = _("反映人 %(phone)s") % {"phone": mask_phone(n.address)}
+        elif n.unit is not None:
+            to = n.unit.name
+        else:
+            to = str(n.user) if n.user is not None else ""
+        rows.append({"notice": n, "to": to})
+    return rows
 
 
 @login_required
