@@ -1,6 +1,6 @@
-"""The inbox (消息) in headless Chromium: a new case's notice reaches its centre's operator, who
-reads it, opens the case from it and marks the inbox read; the grid worker of the same centre
-sees the count on their phone."""
+"""The inbox (消息) in headless Chromium: a grid worker's report reaches the centre's operator,
+who reads its notice, opens the case from it and marks the inbox read; the grid worker, told
+the outcome, sees it counted on their phone (a grid worker is not shown the centre's notices)."""
 
 from __future__ import annotations
 
@@ -15,9 +15,12 @@ pytest.importorskip(
     reason="Playwright not installed: pip install -e '.[dev]' (make test does)",
 )
 
+from django.utils.translation import gettext_noop
 from playwright.sync_api import Page, expect
 
+from fengqiao.cases import actions
 from fengqiao.cases.tests.factories import make_case
+from fengqiao.core.notes import system_note
 
 from .conftest import Device, log_in
 
@@ -31,7 +34,9 @@ Shot = Callable[[Page, str], Path]
 def test_a_new_case_notice_is_read_and_marked(
     open_page: OpenPage, shot: Shot, personas: Personas
 ) -> None:
-    case = make_case(title="楼道堆放杂物堵塞消防通道")
+    case = make_case(
+        title="楼道堆放杂物堵塞消防通道", by=personas.grid_worker, channel="grid_worker"
+    )
     page = open_page("desktop")
     log_in(page, personas.community_operator.username)
     nav = page.get_by_role("navigation")
@@ -55,5 +60,10 @@ def test_a_new_case_notice_is_read_and_marked(
     phone = open_page("phone")
     log_in(phone, personas.grid_worker.username)
     phone.goto("/grid/")
+    expect(phone.get_by_role("link", name="消息").locator(".count")).to_have_count(0)
+    actions.notify_reporter(case, system_note(gettext_noop("已办结，请核查")))
+    phone.reload()
     expect(phone.get_by_role("link", name="消息").locator(".count")).to_have_text("1")
-    shot(phone, "grid-worker-count")
+    phone.get_by_role("link", name="消息").click()
+    expect(phone.get_by_text(f"{case.number} 已办结，请核查")).to_be_visible()
+    shot(phone, "grid-worker-inbox")

@@ -21,6 +21,7 @@ from fengqiao.accounts.models import Membership, Unit, User
 from fengqiao.core import notes
 from fengqiao.core.generation import Memo
 from fengqiao.core.notes import SystemNote
+from fengqiao.notifications.inbox import FIELD_ROLES
 from fengqiao.notifications.models import BODY_KEY, SUBJECT_KEY, Channel, Notification, State
 from fengqiao.notifications.sms import sms_provider
 
@@ -39,6 +40,7 @@ def _load_member_emails() -> dict[int, list[tuple[int, str]]]:
     members = (
         Membership.objects.filter(user__is_active=True)
         .exclude(user__email="")
+        .exclude(role__in=FIELD_ROLES)  # not the unit's desk (notifications.inbox)
         .values_list("unit_id", "user_id", "user__email")
         .order_by("unit_id", "user_id")
         .distinct()

@@ -1,12 +1,14 @@
 """A person's inbox (消息): the notices addressed to them and to the units they work in.
 
-The notifications outbox writes two kinds of inbox entry: a unit's (``unit`` set), which every
-active member of the unit reads, and a person's own (``user`` set: the reporter of a case who
-has an account, a grid worker reminded of an inspection). ``inbox_of`` is every lookup's
-starting point, so the page, the navigation's count and the API see the same notices: the
-person's own entries and those of the units they hold an active role in (for an API token, only
-its unit: ``active_memberships``). Another unit's notice is never listed; no page or endpoint
-shows one notice by id.
+The notifications outbox writes two kinds of inbox entry: a unit's (``unit`` set), which the
+unit's desk reads, and a person's own (``user`` set: the reporter of a case who has an account,
+a grid worker reminded of an inspection). ``inbox_of`` is every lookup's starting point, so the
+page, the navigation's count and the API see the same notices: the person's own entries and
+those of the units they hold an active role in other than grid worker (网格员: a grid worker
+belongs to the community centre but does not work its desk, and would otherwise be shown every
+case the centre receives; for an API token, only its unit: ``active_memberships``). Another
+unit's notice is never listed; no page or endpoint shows one notice by id. A unit's e-mails go
+to the same people (``notifications.actions``).
 
 What is new to a person is what was written after their ``InboxMark`` (see the model for why a
 mark, not a flag per notice). Reading the page does not move it; "mark all as read" does
@@ -22,9 +24,11 @@ from django.db.models import DateTimeField, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from fengqiao.accounts.models import User, active_memberships
+from fengqiao.accounts.models import Role, User, active_memberships
 from fengqiao.notifications.models import Channel, InboxMark, Notification
 
+# Roles that do not read their unit's notices (see the module's docstring).
+FIELD_ROLES = frozenset({Role.GRID_WORKER})
 # The navigation shows at most this many, then "99+".
 COUNT_SHOWN = 99
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -32,7 +36,7 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 def inbox_of(user: User) -> QuerySet[Notification]:
     """The inbox entries ``user`` may read, newest first."""
-    unit_ids = sorted({m.unit_id for m in active_memberships(user)})
+    unit_ids = sorted({m.unit_id for m in active_memberships(user) if m.role not in FIELD_ROLES})
     return (
         Notification.objects.filter(channel=Channel.INBOX)
         .filter(Q(user_id=user.pk) | Q(unit_id__in=unit_ids))

@@ -8,9 +8,11 @@ import pytest
 from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
+from fengqiao.accounts.models import Membership, Role
 from fengqiao.api.tests.helpers import assert_error, client_for, make_token
 from fengqiao.cases import actions as case_actions
 from fengqiao.cases.tests.factories import make_case
+from fengqiao.conftest import make_user
 from fengqiao.core.notes import system_note
 from fengqiao.notifications import actions, inbox
 from fengqiao.notifications.models import Channel, InboxMark, Notification
@@ -61,7 +63,8 @@ def test_members_read_their_units_notices_and_their_own_only(personas, client):
     assert notice.case_id == case.pk
     mine = inbox.inbox_of(personas.community_operator)
     assert list(mine) == [notice]
-    assert list(inbox.inbox_of(personas.grid_worker)) == [notice]  # same unit, another role
+    # The centre's grid worker does not work its desk: not shown the cases it receives.
+    assert not inbox.inbox_of(personas.grid_worker).exists()
     assert not inbox.inbox_of(personas.street_operator).exists()
     assert not inbox.inbox_of(personas.outsider).exists()
 
@@ -113,7 +116,9 @@ def test_the_navigation_counts_new_notices_until_marked_read(personas, client):
     # A notice written after the mark is new again; the other members' marks are their own.
     make_case()
     assert inbox.unread_count(personas.community_operator) == 1
-    assert inbox.unread_count(personas.grid_worker) == 3
+    other = make_user("another_operator")
+    Membership.objects.create(user=other, unit=personas.units["community"], role=Role.OPERATOR)
+    assert inbox.unread_count(other) == 3
     only_new = client.get("/notices/?new=1").content.decode()
     assert only_new.count('class="new"') == 1
 
@@ -216,8 +221,6 @@ def test_the_api_refuses_bad_input_and_stores_nothing(personas):
 
 
 def test_a_token_reads_only_its_own_units_notices(personas):
-    from fengqiao.accounts.models import Membership, Role
-
     # The street operator also operates the community centre; a token for the street centre
     # acts for the street centre only, the person on the pages for both.
     Membership.objects.create(
@@ -229,3 +232,13 @@ def test_a_token_reads_only_its_own_units_notices(personas):
     rows = client_for(key).get("/api/v1/notices/").json()["results"]
     assert [r["subject"] for r in rows] == ["街道通知"]
     assert {n.case_id for n in inbox.inbox_of(personas.street_operator)} == {case.pk, None}
+
+
+def test_unit_e_mails_go_to_its_desk_not_to_its_grid_workers(personas):
+    personas.grid_worker.email = "wg@example.org"
+    personas.grid_worker.save()
+    personas.community_operator.email = "desk@example.org"
+    personas.community_operator.save()
+    actions.queue_for_unit(personas.units["community"], "通知", "正文")
+    e_mails = Notification.objects.filter(channel=Channel.EMAIL)
+    assert [n.address for n in e_mails] == ["desk@example.org"]
