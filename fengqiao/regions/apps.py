@@ -12,7 +12,8 @@ class RegionsConfig(AppConfig):
         from fengqiao.regions.models import Region
 
         # A region saved or deleted one by one (the admin, a script) is seen by this process's
-        # locator on its next call; other processes see it within locator.RECHECK_SECONDS.
+        # locator on its next call, even inside the transaction; other processes see it once it
+        # commits, through the reference-data stamp (regions.locator).
         post_save.connect(_forget_grids, sender=Region, dispatch_uid="regions-locator-save")
         post_delete.connect(_forget_grids, sender=Region, dispatch_uid="regions-locator-delete")
 

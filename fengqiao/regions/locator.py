@@ -1,11 +1,16 @@
 """Point → grid and its ancestors, for the whole process (定位：坐标 → 网格).
 
 Grids are loaded once into a ``PolygonLocator`` (shapely STRtree, vectorised) and reloaded when
-the region table changes. Whether it changed is checked with one aggregate query (count and
-latest ``updated_at``), at most once every ``RECHECK_SECONDS`` per process, and on the next call
-after ``forget()``: saving or deleting a Region and ``regions.actions.import_regions`` call it,
-so a change made in this process is seen at once, and one made by another process (another web
-worker, a management command) within ``RECHECK_SECONDS``.
+the region table changes. Whether it may have changed is told by the reference-data stamp
+(``core.generation``: database triggers move it on any write to the regions, and to the other
+reference tables, whoever writes), which a web request reads once anyway; when the stamp has
+moved, one aggregate query (count and latest ``updated_at``) says whether the regions did, and
+only then are the grids reloaded. So a change committed by any process (another web worker, a
+management command, the admin) is seen by the next call in every process. ``forget()`` (called
+when a Region is saved or deleted, and by ``regions.actions.import_regions``) makes the next
+call check even if the stamp has not moved yet (a change in this process's open transaction).
+Where the stamp row is missing (a flushed test database), the regions are checked at most once
+every ``RECHECK_SECONDS``.
 """
 
 from __future__ import annotations
@@ -19,14 +24,15 @@ from typing import Any
 import numpy as np
 from django.db.models import Count, Max
 
+from fengqiao.core import generation
 from fengqiao.lib.gcj02 import gcj02_to_wgs84_array
 from fengqiao.lib.locator import PolygonLocator
 from fengqiao.regions.actions import boundary_of
 from fengqiao.regions.models import Level, Region
 
 CRS_CHOICES = ("wgs84", "gcj02")
-# How long a process trusts its grids before asking the database whether they changed; the
-# check used to run on every call, a query per located point (an API create).
+# Without a stamp, how long a process trusts its grids before asking the database whether they
+# changed.
 RECHECK_SECONDS = 10.0
 
 
@@ -56,6 +62,7 @@ class _Index:
     regions: dict[int, Region]
     by_code: dict[str, Region]
     checked_at: float  # time.monotonic() of the last version check
+    stamp: str | None = None  # the reference-data stamp at the last version check
 
 
 _lock = threading.Lock()
@@ -67,6 +74,7 @@ def forget() -> None:
     with _lock:
         if _index is not None:
             _index.checked_at = -RECHECK_SECONDS
+            _index.stamp = None
 
 
 def _version() -> tuple[Any, ...]:
@@ -89,15 +97,19 @@ def _load(version: tuple[Any, ...], now: float) -> _Index:
 
 def _current() -> _Index:
     global _index
+    stamp = generation.current()  # read before the version: see core.generation
     now = time.monotonic()
     with _lock:
-        if _index is not None and now - _index.checked_at < RECHECK_SECONDS:
-            return _index
+        if _index is not None:
+            if stamp is not None and stamp == _index.stamp:
+                return _index
+            if stamp is None and now - _index.checked_at < RECHECK_SECONDS:
+                return _index
     version = _version()
     with _lock:
         if _index is None or _index.version != version:
             _index = _load(version, now)
-        _index.checked_at = now
+        _index.checked_at, _index.stamp = now, stamp
         return _index
 
 

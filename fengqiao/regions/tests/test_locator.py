@@ -6,7 +6,9 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone
 
+from fengqiao.accounts.models import Unit
 from fengqiao.conftest import collection, feature, square
+from fengqiao.core.models import Generation
 from fengqiao.lib.gcj02 import wgs84_to_gcj02
 from fengqiao.regions import locator
 from fengqiao.regions.actions import import_regions
@@ -80,9 +82,47 @@ def _move_away(code):
     )
 
 
-def test_a_change_from_another_process_is_seen_after_the_recheck_interval(region_tree, clock):
+@pytest.fixture
+def stamp(db):
+    """The reference-data stamp's row (an earlier transactional test's flush may have emptied
+    the table the migration filled)."""
+    Generation.objects.get_or_create(id=1, defaults={"value": "start"})
+
+
+def test_a_change_from_another_process_is_seen_at_the_next_call(region_tree, clock, stamp):
     assert locate(113.05, 27.85).grid.code == "430299001001001"
-    # An UPDATE sends no signal, as a change made by another process does not reach this one.
+    # An UPDATE sends no signal, as a change made by another process does not reach this one;
+    # the database's trigger moves the reference-data stamp, which the next call reads.
+    _move_away("430299001001001")
+    assert not locate(113.05, 27.85).inside
+
+
+def test_another_reference_change_does_not_reload_the_grids(region_tree, clock, monkeypatch, stamp):
+    assert locate(113.05, 27.85).inside
+    loads: list[object] = []
+    original = locator._load
+
+    def counted(*args: object) -> object:
+        loads.append(args)
+        return original(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(locator, "_load", counted)
+    Unit.objects.create(
+        code="x-centre",
+        name="新单位",
+        kind="centre",
+        tier="community",
+        jurisdiction=region_tree["430299001001"],
+    )
+    assert locate(113.05, 27.85).inside  # the stamp moved; the regions did not
+    assert loads == []
+    assert locator._index is not None and locator._index.stamp == Generation.objects.get().value
+
+
+def test_without_a_stamp_the_regions_are_checked_on_a_clock(region_tree, clock):
+    assert locate(113.05, 27.85).grid.code == "430299001001001"
+    Generation.objects.all().delete()  # a flushed test database has no stamp row
+    locate(113.05, 27.85)
     _move_away("430299001001001")
     clock[0] += locator.RECHECK_SECONDS / 2
     assert locate(113.05, 27.85).inside  # still the grids it checked a moment ago
