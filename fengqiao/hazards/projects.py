@@ -131,9 +131,11 @@ def measures(start: datetime, end: datetime, projects: list[Place] | None = None
     """Project-environment measures over ``[start, end)`` per project and per resolving unit."""
     by_project: dict[int, ProjectMeasures] = defaultdict(ProjectMeasures)
     by_unit: dict[int, ProjectMeasures] = defaultdict(ProjectMeasures)
-    links = ProjectCase.objects.filter(
-        case__resolved_at__gte=start, case__resolved_at__lt=end
-    ).select_related("case")
+    links = (
+        ProjectCase.objects.filter(case__resolved_at__gte=start, case__resolved_at__lt=end)
+        .select_related("case")
+        .order_by("pk")  # the order the cases were linked: the same on every database and run
+    )
     if projects is not None:
         links = links.filter(project__in=projects)
     for link in links:
