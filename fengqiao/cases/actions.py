@@ -96,13 +96,19 @@ def record(
     )
 
 
+def unit_notice(number: str, title: str, what: str | SystemNote) -> tuple[SystemNote, SystemNote]:
+    """A unit's notice about a case, as every action sends it: the subject is the case's number
+    and what happened, the body its title and what happened (shown in the reader's language)."""
+    return notes.joined(number, what, separator=" "), notes.joined(title, what)
+
+
 def _notify_unit(case: Case, unit: Unit, what: str | SystemNote) -> None:
-    queue_for_unit(
-        unit,
-        notes.joined(case.number, what, separator=" "),
-        notes.joined(case.title, what),
-        case_id=case.pk,
-    )
+    subject, body = unit_notice(case.number, case.title, what)
+    queue_for_unit(unit, subject, body, case_id=case.pk)
+
+
+# What the unit a case is dispatched to is told (交办).
+DISPATCHED = gettext_noop("新交办事件，请签收办理")
 
 
 REPORTER_MESSAGE = gettext_noop("【枫桥】您反映的事件 %(number)s：%(text)s")
@@ -216,7 +222,7 @@ def dispatch(
         public=True,
         data={"due_at": case.resolve_due_at.isoformat() if case.resolve_due_at else None},
     )
-    _notify_unit(case, to_unit, system_note(gettext_noop("新交办事件，请签收办理")))
+    _notify_unit(case, to_unit, system_note(DISPATCHED))
     return case
 
 

@@ -34,6 +34,7 @@ from fengqiao.cases.choices import Action, Channel, Status
 from fengqiao.cases.errors import CaseError
 from fengqiao.cases.intake import FUTURE_SLACK, submit
 from fengqiao.cases.models import Case, Category
+from fengqiao.core import generation
 from fengqiao.core.notes import system_note
 from fengqiao.lib.tabular import Row, TableError, read_table
 from fengqiao.regions.models import Region
@@ -396,7 +397,9 @@ def import_cases(data: bytes, filename: str, *, by: User | None, dry_run: bool) 
     lookups = _Lookups()
     counts: Counter[str] = Counter()
     parsed_rows: list[_Parsed] = []
-    with transaction.atomic():
+    # One import reads the reference-data stamp once, as one web request does (core.generation:
+    # categories, routing and the locator would each read it for every row).
+    with generation.pinned(), transaction.atomic():
         for row in rows:
             parsed, problems = _parse_row(row, lookups, now)
             report.errors.extend(problems)

@@ -28,6 +28,9 @@ from fengqiao.core.notes import system_note
 from fengqiao.regions.locator import locate
 from fengqiao.regions.models import Level, Region
 
+# What the unit a new case is routed to is told (its inbox: "FQ-… 新上报事件待受理").
+NEW_CASE = gettext_noop("%(number)s 新上报事件待受理")
+
 TRACKING_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read over the phone
 PHONE = re.compile(r"^\+?[0-9][0-9\- ]{4,19}$")
 FUTURE_SLACK = timedelta(minutes=10)
@@ -288,7 +291,7 @@ def _insert(case: Case, unit: Unit, by: User | None, now: datetime, *, notify: b
 
         queue_for_unit(
             unit,
-            system_note(gettext_noop("%(number)s 新上报事件待受理"), number=case.number),
+            system_note(NEW_CASE, number=case.number),
             case.title,
             case_id=case.pk,
         )

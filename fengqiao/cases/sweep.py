@@ -24,7 +24,7 @@ from django.utils.translation import gettext_noop
 from fengqiao.cases.choices import OPEN_STATUSES, Action, DeadlineState
 from fengqiao.cases.models import Case, CaseEvent
 from fengqiao.core import notes
-from fengqiao.core.notes import system_note
+from fengqiao.core.notes import SystemNote, system_note
 from fengqiao.notifications.actions import bulk_queue, email_rows, inbox_row
 
 BATCH = 2000
@@ -57,6 +57,9 @@ def _batches(query: Q, now: datetime) -> Iterator[list[tuple[int, int, str, str,
 
 # A unit's e-mail digest of the cases that changed state in one pass.
 DIGEST = gettext_noop("%(n)d 件事件%(what)s")
+# What a unit is told a case became (its inbox: "FQ-… 已超期").
+OVERDUE = gettext_noop("已超期")
+DUE_SOON = gettext_noop("即将到期")
 
 
 def _flip(query: Q, state: str, action: str, label: str, now: datetime) -> int:
@@ -96,15 +99,15 @@ def _flip(query: Q, state: str, action: str, label: str, now: datetime) -> int:
         for _, unit_id, number, title, _ in rows:
             per_unit.setdefault(unit_id, []).append(f"{number} {title}")
         changed += len(rows)
-    _email_digests(per_unit, label, now)
+    _email_digests(per_unit, what, now)
     return changed
 
 
-def _email_digests(per_unit: dict[int, list[str]], label: str, now: datetime) -> None:
+def _email_digests(per_unit: dict[int, list[str]], what: SystemNote, now: datetime) -> None:
     rows = []
     with transaction.atomic():
         for unit_id, lines in per_unit.items():
-            subject = system_note(DIGEST, n=len(lines), what=notes.nested(system_note(label)))
+            subject = system_note(DIGEST, n=len(lines), what=notes.nested(what))
             body = "\n".join(lines[:200]) + ("\n……" if len(lines) > 200 else "")
             rows += email_rows(unit_id, subject, body, case_id=None, now=now)
         bulk_queue(rows)
@@ -118,14 +121,14 @@ def sweep(now: datetime | None = None) -> SweepResult:
         Q(due_at__isnull=False, due_at__lte=now) & ~Q(deadline_state=DeadlineState.OVERDUE),
         DeadlineState.OVERDUE,
         Action.OVERDUE,
-        gettext_noop("已超期"),
+        OVERDUE,
         now,
     )
     result.due_soon = _flip(
         Q(deadline_state=DeadlineState.NORMAL, due_soon_at__lte=now, due_at__gt=now),
         DeadlineState.DUE_SOON,
         Action.DUE_SOON,
-        gettext_noop("即将到期"),
+        DUE_SOON,
         now,
     )
     result.escalated = _escalate_long_overdue(now)

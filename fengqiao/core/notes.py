@@ -162,14 +162,11 @@ def recalled(note: str, data: Mapping[str, Any] | None, key: str = KEY) -> str |
 
 def shown(note: str, data: Mapping[str, Any] | None, key: str = KEY) -> str:
     """A note in the active language: a system note rendered, any other as stored."""
-    template = (data or {}).get(key)
-    if not isinstance(template, dict):
-        return note
-    msgid, params = template.get("msgid"), template.get("params") or {}
-    if not isinstance(msgid, str) or not isinstance(params, dict):
+    written = recalled(note, data, key)
+    if not isinstance(written, SystemNote):
         return note
     try:
-        return SystemNote(msgid, params).text()
+        return written.text()
     except (KeyError, TypeError, ValueError, AttributeError):
         return note
 

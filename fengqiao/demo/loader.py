@@ -17,13 +17,15 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
-from django.utils.translation import gettext_noop
 
 from fengqiao.accounts.models import Membership, Role, Tier, Unit, UnitKind, User
+from fengqiao.cases.actions import DISPATCHED, unit_notice
 from fengqiao.cases.choices import DeadlineState, Status
+from fengqiao.cases.intake import NEW_CASE
 from fengqiao.cases.models import Case, CaseEvent
+from fengqiao.cases.sweep import OVERDUE
 from fengqiao.core import notes
-from fengqiao.core.notes import system_note
+from fengqiao.core.notes import SystemNote, system_note
 from fengqiao.demo.history import CaseSummary, generate_cases
 from fengqiao.demo.prevention import PreventionSummary, load_prevention
 from fengqiao.mediation.demo import create_orgs, load_disputes
@@ -220,12 +222,6 @@ def _community(
         people.add(f"{slug}_wg{number:02d}", centre, Role.GRID_WORKER, region=grid)
 
 
-# What the units' inboxes hold for the open work (the product's own messages, core.notes).
-_WAITING = gettext_noop("%(number)s 新上报事件待受理")
-_DISPATCHED = gettext_noop("新交办事件，请签收办理")
-_OVERDUE = gettext_noop("已超期")
-
-
 def _open_work_notices() -> int:
     """The inbox entries that the open cases' last steps left at their units, which the history
     (written in bulk, not through ``cases.actions``) does not write: 待受理 for a case waiting to
@@ -250,15 +246,17 @@ def _open_work_notices() -> int:
         )
         .order_by("pk")
     )
+    # The product's own messages, in the shapes intake, cases.actions and the sweep send them.
     rows = []
     for pk, number, title, status, unit_id, deadline_state, due_at, last_at in cases:
+        body: str | SystemNote
         if status == Status.SUBMITTED:
-            subject = system_note(_WAITING, number=number)
+            subject, body = system_note(NEW_CASE, number=number), title
         else:
-            subject = notes.joined(number, system_note(_DISPATCHED), separator=" ")
-        rows.append(inbox_row(unit_id, subject, title, case_id=pk, now=last_at))
+            subject, body = unit_notice(number, title, system_note(DISPATCHED))
+        rows.append(inbox_row(unit_id, subject, body, case_id=pk, now=last_at))
         if deadline_state == DeadlineState.OVERDUE and due_at is not None:
-            overdue = notes.joined(number, system_note(_OVERDUE), separator=" ")
+            overdue = notes.joined(number, system_note(OVERDUE), separator=" ")
             rows.append(inbox_row(unit_id, overdue, title, case_id=pk, now=due_at))
     bulk_queue(rows)
     return len(rows)

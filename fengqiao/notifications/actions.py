@@ -156,11 +156,10 @@ def unit_rows(
     now: datetime,
     link: str = "",
 ) -> list[Notification]:
-    """Outbox rows for a unit: its inbox entry and an e-mail to each member with an address."""
-    return [
-        inbox_row(unit_id, subject, body, case_id=case_id, now=now, link=link),
-        *email_rows(unit_id, subject, body, case_id=case_id, now=now),
-    ]
+    """Outbox rows for a unit: its inbox entry and an e-mail to each member with an address
+    (the entry's texts, already in the site's language)."""
+    inbox = inbox_row(unit_id, subject, body, case_id=case_id, now=now, link=link)
+    return [inbox, *email_rows(unit_id, inbox.subject, inbox.body, case_id=case_id, now=now)]
 
 
 def queue_for_unit(
@@ -176,16 +175,16 @@ def queue_for_user(
     user: User, subject: Text, body: Text, *, case_id: int | None = None, link: str = ""
 ) -> None:
     now = timezone.now()
-    rows = [user_inbox_row(user.pk, subject, body, case_id=case_id, now=now, link=link)]
+    inbox = user_inbox_row(user.pk, subject, body, case_id=case_id, now=now, link=link)
+    rows = [inbox]
     if user.email:
-        subject_text, body_text, _ = written(subject, body)
         rows.append(
             Notification(
                 channel=Channel.EMAIL,
                 user=user,
                 address=user.email,
-                subject=subject_text,
-                body=body_text,
+                subject=inbox.subject,
+                body=inbox.body,
                 case_id=case_id,
                 created_at=now,
                 next_attempt_at=now,

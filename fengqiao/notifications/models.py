@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from fengqiao.accounts.models import Unit
@@ -94,8 +95,6 @@ class Notification(models.Model):
     def link(self) -> str:
         """The page a reader opens from the notice: its case, or the page the notice names."""
         if self.case_id is not None and self.case is not None:
-            from django.urls import reverse
-
             return reverse("cases:detail", args=[self.case.number])
         link = (self.data or {}).get("link")
         return link if isinstance(link, str) and link.startswith("/") else ""

@@ -317,3 +317,16 @@ def test_rows_that_repeat_a_matter_are_pointed_out_and_still_imported(personas):
     assert report.ok and sum(report.would_create.values()) == 5
     (note,) = report.possible_duplicates
     assert note.startswith("第 5 行与第 6 行可能是同一事项")
+
+
+def test_an_import_reads_the_reference_stamp_once(personas):
+    """Categories, routing and the locator check the reference-data stamp on every use; an
+    import pins it like a web request (core.generation), so rows do not each read it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        report = import_cases(csv_file(*GOOD), "a.csv", by=None, dry_run=False)
+    assert report.created == len(GOOD) > 1
+    stamp_reads = [q for q in ctx.captured_queries if "FROM core_generation" in q["sql"]]
+    assert len(stamp_reads) == 1

@@ -242,3 +242,14 @@ def test_unit_e_mails_go_to_its_desk_not_to_its_grid_workers(personas):
     actions.queue_for_unit(personas.units["community"], "通知", "正文")
     e_mails = Notification.objects.filter(channel=Channel.EMAIL)
     assert [n.address for n in e_mails] == ["desk@example.org"]
+
+
+def test_a_deactivated_units_notices_leave_its_members_inboxes(personas, client):
+    make_case()
+    unit = personas.units["community"]
+    assert inbox.inbox_of(personas.community_operator).exists()
+    unit.is_active = False
+    unit.save()
+    assert not inbox.inbox_of(personas.community_operator).exists()
+    page = login(client, personas.community_operator).get("/notices/")
+    assert "暂无消息" in page.content.decode()
