@@ -271,6 +271,55 @@ ErrorSerializer = inline_serializer(
 )
 
 
+# The case measures report (``GET /api/v1/cases/measures/``): built as plain data by
+# ``api.views.measures_data``; these classes describe it in the schema.
+class MeasureRateOut(serializers.Serializer):  # type: ignore[type-arg]
+    numerator = serializers.IntegerField()
+    denominator = serializers.IntegerField()
+    value = serializers.FloatField(allow_null=True)
+
+
+class MeasuresOut(serializers.Serializer):  # type: ignore[type-arg]
+    immediate_handling_rate = MeasureRateOut()
+    on_time_resolution_rate = MeasureRateOut()
+    resolution_by_tier = serializers.DictField(child=MeasureRateOut())
+    satisfaction_rate = MeasureRateOut()
+    follow_up_rate = MeasureRateOut()
+    average_handling_hours = serializers.FloatField(allow_null=True)
+
+
+class NamedOut(serializers.Serializer):  # type: ignore[type-arg]
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class MeasuresUnitOut(NamedOut):
+    tier = serializers.CharField()
+
+
+class UnitMeasuresOut(serializers.Serializer):  # type: ignore[type-arg]
+    rank = serializers.IntegerField(allow_null=True)
+    unit = MeasuresUnitOut(allow_null=True)
+    measures = MeasuresOut()
+
+
+class MonthMeasuresOut(serializers.Serializer):  # type: ignore[type-arg]
+    month = serializers.CharField()
+    measures = MeasuresOut()
+
+
+class CaseMeasuresOut(serializers.Serializer):  # type: ignore[type-arg]
+    month = serializers.CharField()
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    region = NamedOut(allow_null=True)
+    category = NamedOut(allow_null=True)
+    rank = serializers.CharField()
+    summary = MeasuresOut()
+    units = UnitMeasuresOut(many=True)
+    trend = MonthMeasuresOut(many=True)
+
+
 # --- input --------------------------------------------------------------------------------
 
 

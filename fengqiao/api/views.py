@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 from typing import Any, cast
 
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -34,11 +35,12 @@ from fengqiao.api import serializers as s
 from fengqiao.api.actions import ACTIONS, ApiAction
 from fengqiao.api.errors import ApiError
 from fengqiao.api.pagination import PAGE_PARAMETERS, StrictPagination
-from fengqiao.cases import actions
+from fengqiao.cases import actions, report
 from fengqiao.cases.choices import Channel
 from fengqiao.cases.errors import InvalidInput
 from fengqiao.cases.filtersets import CaseFilterSet
 from fengqiao.cases.intake import submit
+from fengqiao.cases.measures import Rate
 from fengqiao.cases.models import Case, Category, ExtensionRequest
 from fengqiao.cases.permissions import Roles, allowed_actions
 from fengqiao.regions.models import Level, Region
@@ -454,6 +456,87 @@ class UnitListView(APIView):
     def get(self, request: Request) -> Response:
         units = Unit.objects.filter(is_active=True).select_related("jurisdiction", "parent")
         return Response(s.UnitSerializer(units, many=True).data)
+
+
+class CaseMeasuresView(APIView):
+    @extend_schema(
+        operation_id="cases_measures",
+        summary="考核指标：一个月的即时处置率、按期办结率、化解层级、满意率、回访率、平均办理时长，"
+        "单位排名和近六个月趋势（调用者辖区内）",
+        parameters=[
+            OpenApiParameter("month", OpenApiTypes.STR, description="YYYY-MM，默认本月"),
+            OpenApiParameter("region", OpenApiTypes.STR, description="区域编码，默认调用者的辖区"),
+            OpenApiParameter("category", OpenApiTypes.STR, description="类别编码（大类含其小类）"),
+            OpenApiParameter(
+                "rank", OpenApiTypes.STR, enum=list(report.RANKINGS), description="排名依据"
+            ),
+        ],
+        responses={200: s.CaseMeasuresOut, **errors(400, 401, 403, 404, 429)},
+        tags=["cases"],
+    )
+    def get(self, request: Request) -> Response:
+        params = request.query_params
+        try:
+            built = report.build(
+                cast(User, request.user),
+                month=params.get("month"),
+                region=params.get("region", ""),
+                category=params.get("category", ""),
+                ranking=params.get("rank"),
+            )
+        except report.ReportError as exc:
+            raise ApiError(
+                400, "invalid_input", exc.message, {exc.field: [params.get(exc.field, "")]}
+            ) from exc
+        except PermissionDenied as exc:
+            raise ApiError(403, "not_permitted", str(exc)) from exc
+        return Response(measures_data(built))
+
+
+def _rate_data(rate: Rate) -> dict[str, Any]:
+    return {"numerator": rate.numerator, "denominator": rate.denominator, "value": rate.value}
+
+
+def _measures_data(figures: dict[str, Any]) -> dict[str, Any]:
+    return {
+        key: (
+            _rate_data(value)
+            if isinstance(value, Rate)
+            else {tier: _rate_data(r) for tier, r in value.items()}
+            if isinstance(value, dict)
+            else value
+        )
+        for key, value in figures.items()
+    }
+
+
+def measures_data(built: report.Report) -> dict[str, Any]:
+    """The report as the API shows it (``s.CaseMeasuresOut``)."""
+    return {
+        "month": built.month_text,
+        "start": built.start.isoformat(),
+        "end": built.end.isoformat(),
+        "region": {"code": built.region.code, "name": built.region.name} if built.region else None,
+        "category": {"code": built.category.code, "name": built.category.name}
+        if built.category
+        else None,
+        "rank": built.ranking,
+        "summary": _measures_data(built.summary),
+        "units": [
+            {
+                "rank": row.rank,
+                "unit": {"code": row.unit.code, "name": row.unit.name, "tier": row.unit.tier}
+                if row.unit
+                else None,
+                "measures": _measures_data(row.measures),
+            }
+            for row in built.units
+        ],
+        "trend": [
+            {"month": f"{month:%Y-%m}", "measures": _measures_data(figures)}
+            for month, figures in built.trend
+        ],
+    }
 
 
 @functools.cache

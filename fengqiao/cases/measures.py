@@ -38,6 +38,7 @@ from django.db.models import (
     Q,
     QuerySet,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from fengqiao.accounts.models import Unit
@@ -268,15 +269,44 @@ def average_handling_hours(scope: Scope) -> float | None:
     return _hours(_aggregate(scope, _resolved_part(scope))["resolved_duration"])
 
 
-def summary(scope: Scope) -> dict[str, Any]:
-    """All the measures above for one scope, keyed by function name, in one query."""
-    row = _aggregate(
-        scope,
+def _all_parts(scope: Scope) -> tuple[_Part, ...]:
+    return (
         _submitted_part(scope),
         _resolved_part(scope),
         _rated_part(scope),
         _closed_part(scope),
     )
+
+
+def summary(scope: Scope) -> dict[str, Any]:
+    """All the measures above for one scope, keyed by function name, in one query."""
+    return _summary(_aggregate(scope, *_all_parts(scope)))
+
+
+def summary_by_unit(scope: Scope) -> dict[int | None, dict[str, Any]]:
+    """``summary`` for every unit that answers for cases in the scope, in one grouped query.
+
+    The unit a case counts for (承办单位) is the one ``Scope.unit`` means: the unit that resolved
+    it, or, until it is resolved, the unit holding it now. The key is the unit's id (None for
+    cases that no unit holds); a unit with nothing measured in the period is absent. Each unit's
+    figures equal ``summary`` of the same scope with ``unit`` set to that unit (tested), which is
+    what a ranking of units (单位排名) compares.
+    """
+    parts = _all_parts(scope)
+    where = reduce(operator.or_, (part.cases for part in parts))
+    aggregates = {name: agg for part in parts for name, agg in part.aggregates.items()}
+    rows = (
+        _scoped(scope)
+        .filter(where)
+        .annotate(answering_unit=Coalesce("resolved_unit", "current_unit"))
+        .values("answering_unit")
+        .annotate(**aggregates)
+        .order_by()
+    )
+    return {row["answering_unit"]: _summary(row) for row in rows}
+
+
+def _summary(row: dict[str, Any]) -> dict[str, Any]:
     return {
         "immediate_handling_rate": _rate(row["submitted_on_spot"], row["submitted"]),
         "on_time_resolution_rate": _rate(row["resolved_on_time"], row["resolved"]),

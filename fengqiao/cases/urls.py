@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fengqiao.cases.views import detail, entry, lists
+from fengqiao.cases.views import detail, entry, lists, measures
 
 app_name = "cases"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("export/", lists.export, name="export"),
     path("bulk-dispatch/", lists.bulk_dispatch, name="bulk_dispatch"),
     path("overdue/", lists.overdue_board, name="overdue_board"),
+    path("measures/", measures.measures_page, name="measures"),
     path("map/", lists.case_map, name="map"),
     path("map/data.geojson", lists.map_data, name="map_data"),
     path("new/", entry.new_case, name="new"),

@@ -273,6 +273,39 @@ def test_summary_is_one_query_with_every_filter(
         measures.resolution_by_tier(s)
 
 
+def test_summary_by_unit_gives_each_unit_its_own_summary_in_one_query(
+    week, personas, region_tree, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(1):
+        by_unit = measures.summary_by_unit(scope())
+    units = personas.units
+    # community: spot1, spot2, quick, early, pending, open (and the rejected report, which no
+    # measure counts); street: wages; department: late (resolved there, dispatched from the
+    # community)
+    assert set(by_unit) == {units["community"].pk, units["street"].pk, personas.department.pk}
+    for unit in (units["community"], units["street"], personas.department):
+        assert by_unit[unit.pk] == measures.summary(scope(unit=unit))
+    assert by_unit[personas.department.pk]["on_time_resolution_rate"] == Rate(0, 1, 0.0)
+    assert by_unit[units["street"].pk]["satisfaction_rate"] == Rate(1, 1, 1.0)
+    # Together the units account for every case the whole scope counts.
+    whole = measures.summary(scope())
+    for name in ("immediate_handling_rate", "on_time_resolution_rate", "satisfaction_rate"):
+        assert sum(m[name].denominator for m in by_unit.values()) == whole[name].denominator
+        assert sum(m[name].numerator for m in by_unit.values()) == whole[name].numerator
+    # The filters apply as in ``summary``: the street's subtree without the department's case.
+    street = measures.summary_by_unit(scope(region=region_tree["430299001"]))
+    assert street[units["street"].pk] == measures.summary(
+        scope(unit=units["street"], region=region_tree["430299001"])
+    )
+
+
+def test_summary_by_unit_is_empty_without_cases(week):
+    assert (
+        measures.summary_by_unit(Scope(WEEK[0] - timedelta(days=70), WEEK[0] - timedelta(days=63)))
+        == {}
+    )
+
+
 def test_a_reopened_on_the_spot_case_is_measured_like_any_other(personas, clock):
     case = on_spot(personas)
     clock.move_to(at(1))
