@@ -75,7 +75,8 @@ HISTORY_DAYS = 365
 DETAIL_EVENTS = 10
 SLOW_QUERY_MS = 5.0  # queries of a slow page worth an EXPLAIN
 
-# (path, kind): "list" and "case" pages are held to the target; "export" is reported apart.
+# (path, kind): "list", "case" and "report" pages are held to the target; "export" is reported
+# apart.
 PAGES: tuple[tuple[str, str], ...] = (
     ("/cases/mine/", "list"),
     ("/cases/", "list"),
@@ -86,6 +87,7 @@ PAGES: tuple[tuple[str, str], ...] = (
     ("/cases/overdue/", "list"),
     ("/cases/map/data.geojson", "list"),
     ("/cases/export/?format=csv&status=accepted", "export"),
+    ("/cases/measures/", "report"),
     ("/", "home"),
 )
 USERS = ("community operator", "street operator", "district leader")
@@ -687,6 +689,7 @@ def plan_outcome(
                     "followed_up_at": visited,
                     "follow_up_satisfied": True,
                     "rating": rng.choices(["satisfied", "basic", "unsatisfied"], [85, 10, 5])[0],
+                    "rated_at": visited,
                 }
     due = {
         "submitted": v["accept_due_at"],

@@ -303,9 +303,15 @@ class UnitMeasuresOut(serializers.Serializer):  # type: ignore[type-arg]
     measures = MeasuresOut()
 
 
+class HeadlineRatesOut(serializers.Serializer):  # type: ignore[type-arg]
+    immediate_handling_rate = MeasureRateOut()
+    on_time_resolution_rate = MeasureRateOut()
+    satisfaction_rate = MeasureRateOut()
+
+
 class MonthMeasuresOut(serializers.Serializer):  # type: ignore[type-arg]
     month = serializers.CharField()
-    measures = MeasuresOut()
+    measures = HeadlineRatesOut()
 
 
 class CaseMeasuresOut(serializers.Serializer):  # type: ignore[type-arg]

@@ -2,9 +2,11 @@
 
 Every measure is computed by the database: one aggregate query over the cases a ``Scope``
 selects, however many cases there are. ``summary`` computes them all in that same single query.
-Cost: only ``submitted_at`` is indexed, not the resolution, closing or rating times, so the query
-reads every case that passes the unit, region and category filters (every case without them):
-fine for a district's tens of thousands of cases a year, a reason to add indexes beyond that.
+Cost: each timestamp a measure reads a period by is indexed (submission, and partial indexes on
+the resolution, closing and rating times, which a new case does not have yet), so the query
+reads the period's cases, found through those indexes (SQLite's multi-index OR, PostgreSQL's
+bitmap OR), then filters them by unit, region and category; docs/benchmarks.md has its cost at
+100,000 cases.
 
 Each measure looks at the cases whose *relevant timestamp* falls in the period (submission for
 即时处置率, resolution for 按期办结率 and the tier shares and handling time, rating for 满意率,
@@ -23,6 +25,7 @@ see (their unit, their region), as ``Case.objects.visible_to`` would allow.
 from __future__ import annotations
 
 import operator
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import reduce
@@ -146,24 +149,24 @@ def _submitted_part(scope: Scope) -> _Part:
     )
 
 
-def _resolved_part(scope: Scope) -> _Part:
+def _resolved_part(scope: Scope, *, detail: bool = True) -> _Part:
     # ``resolved_at`` is the latest 办结; a failed verification or a reopening clears it, so only
-    # cases that stand resolved (awaiting verification or closed) are counted.
+    # cases that stand resolved (awaiting verification or closed) are counted. ``detail``: the
+    # tiers and the handling time too, not only the on-time count.
     cases = _during("resolved_at", scope)
     on_time = ON_SPOT | Q(resolved_at__lte=F("resolve_due_at"))
-    duration = ExpressionWrapper(F("resolved_at") - F("submitted_at"), output_field=DurationField())
-    tiers = {
-        f"resolved_{tier}": Count("pk", filter=cases & Q(resolved_tier=tier)) for tier in TIER_ORDER
+    aggregates: dict[str, Aggregate] = {
+        "resolved": Count("pk", filter=cases),
+        "resolved_on_time": Count("pk", filter=cases & on_time),
     }
-    return _Part(
-        cases,
-        {
-            "resolved": Count("pk", filter=cases),
-            "resolved_on_time": Count("pk", filter=cases & on_time),
-            "resolved_duration": Avg(duration, filter=cases),
-            **tiers,
-        },
-    )
+    if detail:
+        duration = ExpressionWrapper(
+            F("resolved_at") - F("submitted_at"), output_field=DurationField()
+        )
+        aggregates["resolved_duration"] = Avg(duration, filter=cases)
+        for tier in TIER_ORDER:
+            aggregates[f"resolved_{tier}"] = Count("pk", filter=cases & Q(resolved_tier=tier))
+    return _Part(cases, aggregates)
 
 
 def _rated_part(scope: Scope) -> _Part:
@@ -283,12 +286,12 @@ def summary(scope: Scope) -> dict[str, Any]:
     return _summary(_aggregate(scope, *_all_parts(scope)))
 
 
-def summary_by_unit(scope: Scope) -> dict[int | None, dict[str, Any]]:
+def summary_by_unit(scope: Scope) -> dict[int, dict[str, Any]]:
     """``summary`` for every unit that answers for cases in the scope, in one grouped query.
 
     The unit a case counts for (承办单位) is the one ``Scope.unit`` means: the unit that resolved
-    it, or, until it is resolved, the unit holding it now. The key is the unit's id (None for
-    cases that no unit holds); a unit with nothing measured in the period is absent. Each unit's
+    it, or, until it is resolved, the unit holding it now (every case has one). The key is the
+    unit's id; a unit with nothing measured in the period is absent. Each unit's
     figures equal ``summary`` of the same scope with ``unit`` set to that unit (tested), which is
     what a ranking of units (单位排名) compares.
     """
@@ -304,6 +307,55 @@ def summary_by_unit(scope: Scope) -> dict[int | None, dict[str, Any]]:
         .order_by()
     )
     return {row["answering_unit"]: _summary(row) for row in rows}
+
+
+def total(by_unit: Mapping[Any, dict[str, Any]]) -> dict[str, Any]:
+    """``summary`` of a scope worked out from its ``summary_by_unit``, without a query: every
+    case counts for exactly one unit, so numerators and denominators add up, and
+    the average handling time is the units' averages weighted by the cases each resolved."""
+    figures = list(by_unit.values())
+
+    def added(name: str) -> Rate:
+        return _rate(
+            sum(f[name].numerator for f in figures), sum(f[name].denominator for f in figures)
+        )
+
+    resolved = sum(f["on_time_resolution_rate"].denominator for f in figures)
+    hours = sum(
+        f["average_handling_hours"] * f["on_time_resolution_rate"].denominator
+        for f in figures
+        if f["average_handling_hours"] is not None
+    )
+    return {
+        "immediate_handling_rate": added("immediate_handling_rate"),
+        "on_time_resolution_rate": added("on_time_resolution_rate"),
+        "resolution_by_tier": {
+            str(tier): _rate(
+                sum(f["resolution_by_tier"][str(tier)].numerator for f in figures), resolved
+            )
+            for tier in TIER_ORDER
+        },
+        "satisfaction_rate": added("satisfaction_rate"),
+        "follow_up_rate": added("follow_up_rate"),
+        "average_handling_hours": hours / resolved if resolved else None,
+    }
+
+
+# The rates a trend over many periods shows (``headline_rates``).
+HEADLINE_RATES = ("immediate_handling_rate", "on_time_resolution_rate", "satisfaction_rate")
+
+
+def headline_rates(scope: Scope) -> dict[str, Rate]:
+    """即时处置率, 按期办结率 and 满意率 of one scope: one query with a third of ``summary``'s
+    aggregates, for a trend that asks it of many periods."""
+    row = _aggregate(
+        scope, _submitted_part(scope), _resolved_part(scope, detail=False), _rated_part(scope)
+    )
+    return {
+        "immediate_handling_rate": _rate(row["submitted_on_spot"], row["submitted"]),
+        "on_time_resolution_rate": _rate(row["resolved_on_time"], row["resolved"]),
+        "satisfaction_rate": _rate(row["rated_satisfied"], row["rated"]),
+    }
 
 
 def _summary(row: dict[str, Any]) -> dict[str, Any]:

@@ -299,6 +299,22 @@ class Case(models.Model):
                 condition=Q(deadline_state="overdue", auto_escalated_at__isnull=True),
             ),
             models.Index(fields=["current_unit", "status"], name="case_unit_status_idx"),
+            # The measures (cases.measures) read a period by each measure's own timestamp. These
+            # are set only when a case is resolved, closed or rated, so a new case is not
+            # entered in these partial indexes.
+            models.Index(
+                fields=["resolved_at"],
+                name="case_resolved_at_idx",
+                condition=Q(resolved_at__isnull=False),
+            ),
+            models.Index(
+                fields=["closed_at"],
+                name="case_closed_at_idx",
+                condition=Q(closed_at__isnull=False),
+            ),
+            models.Index(
+                fields=["rated_at"], name="case_rated_at_idx", condition=Q(rated_at__isnull=False)
+            ),
             models.Index(
                 fields=["region_path"],
                 name="case_region_path_idx",

@@ -157,7 +157,7 @@ def _sort_value(ranking: Ranking) -> Callable[[dict[str, Any]], float | None]:
     return value
 
 
-def ranked(by_unit: dict[int | None, dict[str, Any]], ranking: Ranking) -> list[UnitRow]:
+def ranked(by_unit: dict[int, dict[str, Any]], ranking: Ranking) -> list[UnitRow]:
     """The units best first by ``ranking``; ties share a rank and are listed by the number of
     cases measured (more first), then by name; units without the figure come last, unranked."""
     units = Unit.objects.in_bulk([pk for pk in by_unit if pk is not None])
@@ -169,7 +169,7 @@ def ranked(by_unit: dict[int | None, dict[str, Any]], ranking: Ranking) -> list[
             return figure.denominator
         return int(figures["on_time_resolution_rate"].denominator)
 
-    def order(item: tuple[int | None, dict[str, Any]]) -> tuple[bool, float, int, str]:
+    def order(item: tuple[int, dict[str, Any]]) -> tuple[bool, float, int, str]:
         pk, figures = item
         number = value(figures)
         name = units[pk].name if pk in units else ""
@@ -183,7 +183,7 @@ def ranked(by_unit: dict[int | None, dict[str, Any]], ranking: Ranking) -> list[
         if number is not None and number != previous:
             rank = position
         previous = number
-        unit = units.get(pk) if pk is not None else None
+        unit = units.get(pk)  # None only if the unit was deleted since the query
         rows.append(UnitRow(rank if number is not None else None, unit, figures))
     return rows
 

@@ -299,6 +299,29 @@ def test_summary_by_unit_gives_each_unit_its_own_summary_in_one_query(
     )
 
 
+def test_total_of_the_units_is_the_summary(week, personas, region_tree):
+    for s in (
+        scope(),
+        scope(region=region_tree["430299001001"]),
+        scope(category=Category.objects.get(code="dispute")),
+    ):
+        total = measures.total(measures.summary_by_unit(s))
+        summary = measures.summary(s)
+        assert total["average_handling_hours"] == pytest.approx(
+            summary.pop("average_handling_hours")
+        )
+        del total["average_handling_hours"]
+        assert total == summary
+    assert measures.total({})["average_handling_hours"] is None
+
+
+def test_headline_rates_are_the_summarys(week, django_assert_max_num_queries):
+    with django_assert_max_num_queries(1):
+        headline = measures.headline_rates(scope())
+    summary = measures.summary(scope())
+    assert headline == {name: summary[name] for name in measures.HEADLINE_RATES}
+
+
 def test_summary_by_unit_is_empty_without_cases(week):
     assert (
         measures.summary_by_unit(Scope(WEEK[0] - timedelta(days=70), WEEK[0] - timedelta(days=63)))

@@ -72,7 +72,7 @@ def measures_page(request: HttpRequest) -> HttpResponse:
     params = request.GET
     fmt = params.get("format", "")
     if fmt and fmt not in EXPORT_FORMATS:
-        return HttpResponse(_("格式须为 csv 或 xlsx。"), status=400)
+        return _error(request, _("格式须为 csv 或 xlsx。"), 400)
     try:
         built = report.build(
             user,
@@ -82,9 +82,9 @@ def measures_page(request: HttpRequest) -> HttpResponse:
             ranking=params.get("rank"),
         )
     except report.ReportError as exc:
-        return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
+        return _error(request, exc.message, 400)
     except PermissionDenied as exc:
-        return HttpResponse(str(exc), status=403, content_type="text/plain; charset=utf-8")
+        return _error(request, str(exc), 403)
     if fmt:
         return _export(request, user, built, fmt)
     trend_rows = [
@@ -118,6 +118,12 @@ def measures_page(request: HttpRequest) -> HttpResponse:
         "query": params.urlencode(),
     }
     return render(request, "cases/measures.html", context)
+
+
+def _error(request: HttpRequest, message: str, status: int) -> HttpResponse:
+    """Bad parameters (400) or no territory (403), said on a page of the site."""
+    context = {"message": message, "retry": status == 400}
+    return render(request, "cases/measures_error.html", context, status=status)
 
 
 def _export(request: HttpRequest, user: User, built: report.Report, fmt: str) -> HttpResponse:
