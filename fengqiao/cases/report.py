@@ -9,9 +9,10 @@ without territory (a department's handler, a mediator) has nothing to measure he
 unit appears in the ranking of whoever oversees the cases it handles. A superuser without a
 region sees the whole database.
 
-Cost: one ``summary`` per month of the trend (``TREND_MONTHS``, the last being the month
-itself), ``summary_by_unit`` for the ranking, and the units' names: a fixed number of queries,
-each one aggregate over the region's cases (``cases.measures`` explains what is indexed).
+Cost: ``summary_by_unit`` for the month (its ``total`` is the month's summary), one
+``headline_rates`` for each earlier month of the trend (``TREND_MONTHS``), the units' names,
+the region and the category: a fixed number of queries, each an aggregate over the cases of one
+month, found through the indexes on each measure's timestamp.
 """
 
 from __future__ import annotations
@@ -89,7 +90,7 @@ class Report:
     ranking: str
     summary: dict[str, Any]
     units: list[UnitRow]
-    trend: list[tuple[date, dict[str, Any]]]
+    trend: list[tuple[date, dict[str, Rate]]]  # measures.HEADLINE_RATES per month, oldest first
 
     @property
     def month_text(self) -> str:
@@ -222,7 +223,10 @@ def build(
     for _i in range(TREND_MONTHS - 1):
         months.insert(0, _previous_month(months[0]))
     this = scope(first)
-    trend = [(m, measures.summary(scope(m))) for m in months]
+    by_unit = measures.summary_by_unit(this)
+    summary = measures.total(by_unit)
+    headline = {name: summary[name] for name in measures.HEADLINE_RATES}
+    trend = [(m, measures.headline_rates(scope(m))) for m in months[:-1]] + [(first, headline)]
     return Report(
         month=first,
         start=this.start,
@@ -230,7 +234,7 @@ def build(
         region=chosen_region,
         category=chosen_category,
         ranking=ranking,
-        summary=trend[-1][1],
-        units=ranked(measures.summary_by_unit(this), RANKINGS[ranking]),
+        summary=summary,
+        units=ranked(by_unit, RANKINGS[ranking]),
         trend=trend,
     )

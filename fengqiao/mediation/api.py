@@ -544,7 +544,7 @@ class MeasuresView(APIView):
         operation_id="mediation_measures",
         summary="化解指标：调解成功率、协议履行率、各层级化解占比、达成协议天数、移送结果",
         parameters=MEASURE_PARAMETERS,
-        responses={200: OpenApiTypes.OBJECT, **errors(400, 401, 429)},
+        responses={200: OpenApiTypes.OBJECT, **errors(400, 401, 403, 404, 429)},
         tags=["mediation"],
     )
     def get(self, request: Request) -> Response:
@@ -603,8 +603,8 @@ def _scope(request: Request) -> Scope:
         from fengqiao.accounts.scoping import regions_visible_to
 
         region = regions_visible_to(request.user).filter(code=params["region"]).first()
-        if region is None:
-            raise ApiError(400, "invalid_input", _("找不到区域。"), {"region": [params["region"]]})
+        if region is None:  # outside the caller's territory, or no such region
+            raise Http404
     elif not _user(request).is_superuser:
         region = permissions.home_region(_user(request))
         if region is None:

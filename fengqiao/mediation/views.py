@@ -44,6 +44,7 @@ from fengqiao.mediation.choices import (
     ReferralState,
 )
 from fengqiao.mediation.models import Mediation, MediationOrg
+from fengqiao.regions.models import Region
 
 
 def _user(request: HttpRequest) -> User:
@@ -465,11 +466,12 @@ def measures_page(request: HttpRequest) -> HttpResponse:
     except ValueError:
         return HttpResponse(_("月份格式应为 YYYY-MM。"), status=400)
     code = request.GET.get("region", "")
-    region = (
-        regions_visible_to(user).filter(code=code).first()
-        if code
-        else permissions.home_region(user)
-    )
+    region: Region | None
+    if code:
+        # A region outside the user's territory is a 404, as everywhere.
+        region = get_object_or_404(regions_visible_to(user), code=code)
+    else:
+        region = permissions.home_region(user)
     if region is None and not user.is_superuser:
         return HttpResponse(_("您没有可统计的辖区。"), status=403)
     after = (first + timedelta(days=32)).replace(day=1)

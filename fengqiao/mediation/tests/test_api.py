@@ -127,6 +127,13 @@ def test_measures_need_a_period_and_default_to_the_users_territory(personas, m):
         },
     ).json()
     assert data["success_rate"] == {"numerator": 0, "denominator": 0, "value": None}
+    community = api(personas.community_operator)
+    period = {"start": now.isoformat(), "end": now.isoformat()}
+    # a region outside the caller's territory, or none at all, is a 404 as everywhere
+    for code in ("430299002", "nowhere"):
+        response = community.get(f"{BASE}/measures/", {**period, "region": code})
+        assert response.status_code == 404
+        assert response.json()["error"]["code"] == "not_found"
     assert (
         api(personas.department_handler)
         .get(

@@ -206,5 +206,6 @@ def test_measures_page_shows_the_month_in_the_leaders_territory(client, personas
     body = client.get(reverse("mediation:measures"), {"month": month}).content.decode()
     assert "调解成功率" in body and "1/1（100%）" in body and "测试区" in body
     assert client.get(reverse("mediation:measures"), {"month": "2026-13"}).status_code == 400
+    assert client.get(reverse("mediation:measures"), {"region": "nowhere"}).status_code == 404
     assert signed_in(client, m.mediator).get(reverse("mediation:measures")).status_code == 403
     assert mediation.outcome == "agreement"
