@@ -15,7 +15,9 @@ level and a department, and three users: a community operator, a street operator
 leader. It then loads ``--cases`` cases in bulk (COPY on PostgreSQL, executemany on SQLite) with
 a status mix by age, deadlines and deadline states relative to now, and their timeline entries
 (``CaseEvent.objects.bulk_create``), in two steps: a 1 % sample first, where only the query count
-of each page is taken, then the rest, then ANALYZE.
+of each page is taken, then the rest; then it scores the replies of the last 40 days for the
+reply review (``textintel.review.ensure_reviews``, what the worker does as cases are resolved),
+then ANALYZE.
 
 Each page is then requested with Django's test ``Client`` (in process, ``force_login``), so the
 time is the request handling alone: middleware, view, SQL and template, no network or WSGI
@@ -88,6 +90,7 @@ PAGES: tuple[tuple[str, str], ...] = (
     ("/cases/map/data.geojson", "list"),
     ("/cases/export/?format=csv&status=accepted", "export"),
     ("/cases/measures/", "report"),
+    ("/cases/review/", "report"),
     ("/", "home"),
 )
 USERS = ("community operator", "street operator", "district leader")
@@ -321,6 +324,7 @@ def child_run(args: argparse.Namespace) -> dict[str, Any]:
     from django.utils import timezone
 
     from fengqiao.cases.models import Case, CaseEvent
+    from fengqiao.textintel.review import ensure_reviews
 
     db, setup = args.db, {}
     rng = random.Random(args.seed)
@@ -343,6 +347,11 @@ def child_run(args: argparse.Namespace) -> dict[str, Any]:
     load([p for i, p in enumerate(planned) if i not in first])
     setup["load"] = time.perf_counter() - start
     progress(f"{db}: loaded {args.cases:,} cases in {setup['load']:.1f} s")
+    # As in a running deployment, the worker has scored the replies of the review page's month
+    # (textintel.score_replies) before anyone reads it, and the database has analysed them.
+    start = time.perf_counter()
+    ensure_reviews(Case.objects.filter(resolved_at__gte=now - timedelta(days=40)))
+    setup["score replies"] = time.perf_counter() - start
     start = time.perf_counter()
     settle()
     setup["analyse"] = time.perf_counter() - start

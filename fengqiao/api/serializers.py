@@ -326,6 +326,34 @@ class CaseMeasuresOut(serializers.Serializer):  # type: ignore[type-arg]
     trend = MonthMeasuresOut(many=True)
 
 
+# The reply reviews (``GET /api/v1/cases/review/``), built by ``api.views.review_data``.
+class ReplyReviewOut(serializers.Serializer):  # type: ignore[type-arg]
+    number = serializers.CharField()
+    title = serializers.CharField()
+    resolved_unit = serializers.CharField(allow_null=True, help_text="办结单位编码")
+    resolved_at = serializers.DateTimeField()
+    days = serializers.FloatField(allow_null=True, help_text="从上报到办结的天数")
+    overall = serializers.FloatField(help_text="总分，0 到 1")
+    relevance = serializers.FloatField()
+    completeness = serializers.FloatField()
+    timeliness = serializers.FloatField(allow_null=True)
+    missing = serializers.ListField(
+        child=serializers.ChoiceField(choices=["measures", "result", "basis", "time_limit"])
+    )
+
+
+class ReplyReviewPageOut(serializers.Serializer):  # type: ignore[type-arg]
+    month = serializers.CharField()
+    region = NamedOut(allow_null=True)
+    count = serializers.IntegerField()
+    mean = serializers.FloatField(allow_null=True, help_text="平均总分，0 到 1")
+    weak = serializers.IntegerField(help_text="总分低于 0.3 的件数")
+    lacking = serializers.DictField(child=serializers.IntegerField(), help_text="缺少各要素的件数")
+    next = serializers.CharField(allow_null=True)
+    previous = serializers.CharField(allow_null=True)
+    results = ReplyReviewOut(many=True)
+
+
 # --- input --------------------------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ app_name = "api"
 urlpatterns = [
     path("cases/", views.CaseListView.as_view(), name="cases"),
     path("cases/measures/", views.CaseMeasuresView.as_view(), name="case-measures"),
+    path("cases/review/", views.ReplyReviewListView.as_view(), name="case-review"),
     path("cases/<str:number>/", views.CaseDetailView.as_view(), name="case-detail"),
     path("cases/<str:number>/timeline/", views.TimelineView.as_view(), name="case-timeline"),
     path(

@@ -44,6 +44,7 @@ from fengqiao.cases.measures import Rate
 from fengqiao.cases.models import Case, Category, ExtensionRequest
 from fengqiao.cases.permissions import Roles, allowed_actions
 from fengqiao.regions.models import Level, Region
+from fengqiao.textintel import review
 
 MAX_UPLOAD = 10 * 1024 * 1024
 
@@ -491,6 +492,82 @@ class CaseMeasuresView(APIView):
         except PermissionDenied as exc:
             raise ApiError(403, "not_permitted", str(exc)) from exc
         return Response(measures_data(built))
+
+
+class ReplyReviewListView(APIView):
+    @extend_schema(
+        operation_id="cases_review",
+        summary="答复评查：某月办结事件的答复质量（调用者辖区内），分数从低到高；"
+        "分数只是提示，不是结论",
+        parameters=[
+            OpenApiParameter("month", OpenApiTypes.STR, description="办结月份 YYYY-MM，默认本月"),
+            OpenApiParameter("region", OpenApiTypes.STR, description="区域编码，默认调用者的辖区"),
+            OpenApiParameter("unit", OpenApiTypes.STR, description="办结单位编码"),
+            OpenApiParameter(
+                "missing",
+                OpenApiTypes.STR,
+                enum=["measures", "result", "basis", "time_limit"],
+                description="只看未写明该要素的答复",
+            ),
+            *PAGE_PARAMETERS,
+        ],
+        responses={200: s.ReplyReviewPageOut, **errors(400, 401, 403, 404, 429)},
+        tags=["cases"],
+    )
+    def get(self, request: Request) -> Response:
+        params = request.query_params
+        missing = params.get("missing")
+        try:
+            if missing == "":
+                raise report.ReportError(
+                    "missing", _("要素应为 measures、result、basis 或 time_limit。")
+                )
+            choice, reviews = review.month_reviews(
+                cast(User, request.user),
+                month=params.get("month"),
+                region=params.get("region", ""),
+                unit=params.get("unit", ""),
+                missing=missing or "",
+            )
+        except report.ReportError as exc:
+            raise ApiError(
+                400, "invalid_input", exc.message, {exc.field: [params.get(exc.field, "")]}
+            ) from exc
+        except PermissionDenied as exc:
+            raise ApiError(403, "not_permitted", str(exc)) from exc
+        totals = review.totals(reviews)
+        paginator = StrictPagination()
+        page = paginator.paginate_queryset(reviews, request, view=self) or []
+        region = choice["region"]
+        return Response(
+            {
+                "month": f"{choice['month']:%Y-%m}",
+                "region": {"code": region.code, "name": region.name} if region else None,
+                "count": totals["count"],
+                "mean": totals["mean_value"],
+                "weak": totals["weak"],
+                "lacking": totals["lacking_by_key"],
+                "next": paginator.get_next_link(),
+                "previous": paginator.get_previous_link(),
+                "results": [
+                    {
+                        "number": r.case.number,
+                        "title": r.case.title,
+                        "resolved_unit": r.case.resolved_unit.code
+                        if r.case.resolved_unit
+                        else None,
+                        "resolved_at": r.resolved_at.isoformat(),
+                        "days": r.days,
+                        "overall": r.overall,
+                        "relevance": r.relevance,
+                        "completeness": r.completeness,
+                        "timeliness": r.timeliness,
+                        "missing": r.missing_keys,
+                    }
+                    for r in page
+                ],
+            }
+        )
 
 
 def _rate_data(rate: Rate) -> dict[str, Any]:

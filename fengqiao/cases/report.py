@@ -119,6 +119,11 @@ def _aware(day: date) -> datetime:
     return datetime.combine(day, time(), timezone.get_current_timezone())
 
 
+def month_period(first: date) -> tuple[datetime, datetime]:
+    """The month starting on ``first`` as ``[start, end)`` in local time."""
+    return _aware(first), _aware(_next_month(first))
+
+
 def region_choices(user: User) -> list[Region]:
     """The regions a person may pick: their territory down to communities (grids are too many
     to list and are reached through the API's ``region`` parameter)."""
@@ -126,7 +131,9 @@ def region_choices(user: User) -> list[Region]:
     return list(regions.order_by("path")[:500])
 
 
-def _region(user: User, code: str) -> Region | None:
+def region_for(user: User, code: str) -> Region | None:
+    """The region ``code`` within ``user``'s territory (Http404 outside it), or their widest
+    region when empty (PermissionDenied without territory; None for a superuser)."""
     if code:
         region = regions_visible_to(user).filter(code=code).defer("boundary").first()
         if region is None:
@@ -209,7 +216,7 @@ def build(
             "rank", _("排名依据应为 %(choices)s 之一。") % {"choices": ", ".join(RANKINGS)}
         )
     chosen_category = _category(category.strip())
-    chosen_region = _region(user, region.strip())
+    chosen_region = region_for(user, region.strip())
 
     def scope(start: date) -> Scope:
         return Scope(

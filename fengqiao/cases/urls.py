@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fengqiao.cases.views import detail, entry, lists, measures
+from fengqiao.cases.views import detail, entry, lists, measures, review
 
 app_name = "cases"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("bulk-dispatch/", lists.bulk_dispatch, name="bulk_dispatch"),
     path("overdue/", lists.overdue_board, name="overdue_board"),
     path("measures/", measures.measures_page, name="measures"),
+    path("review/", review.review_page, name="review"),
     path("map/", lists.case_map, name="map"),
     path("map/data.geojson", lists.map_data, name="map_data"),
     path("new/", entry.new_case, name="new"),

@@ -56,3 +56,36 @@ class CategorySuggestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.suggested_category_id} → {self.chosen_category_id}"
+
+
+class ReplyReview(models.Model):
+    """答复质量: the reply-quality score (``textintel.replyquality``) of a case's outcome (办理结果,
+    the reply the reporter is given) against its report, as of one resolution.
+
+    Derived data, kept so that the case review (评查) page can list a month's replies weakest
+    first; ``textintel.review.ensure_reviews`` writes it for cases that have none or whose
+    ``resolved_at`` has moved since (a reopened case resolved again has a new reply)."""
+
+    case = models.OneToOneField(
+        "cases.Case", verbose_name=_("事件"), on_delete=models.CASCADE, related_name="reply_review"
+    )
+    resolved_at = models.DateTimeField(_("办结时间"))
+    overall = models.FloatField(_("总分"))
+    relevance = models.FloatField(_("相关性"))
+    completeness = models.FloatField(_("完整性"))
+    timeliness = models.FloatField(_("及时性"), null=True, blank=True)
+    days = models.FloatField(_("用时（天）"), null=True, blank=True)
+    # The elements not found, as ",basis,time_limit," (keys of replyquality.Element between
+    # commas), so that "lacks X" is one LIKE on every database.
+    missing = models.CharField(_("缺少的要素"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("答复质量")
+        verbose_name_plural = _("答复质量")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.overall:.2f}"
+
+    @property
+    def missing_keys(self) -> list[str]:
+        return [key for key in self.missing.split(",") if key]

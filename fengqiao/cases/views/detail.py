@@ -25,6 +25,7 @@ from fengqiao.cases.permissions import Roles, allowed_actions
 from fengqiao.core.keep_post import keep_post, restore
 from fengqiao.lib.masking import mask_id_number, mask_name, mask_phone
 from fengqiao.notifications.models import Channel as NoticeChannel
+from fengqiao.textintel import review
 
 ACTION_LABELS = {
     "accept": gettext_lazy("受理"),
@@ -133,6 +134,7 @@ def _render(
         "supervisions": case.supervisions.select_related("by_unit").order_by("created_at"),
         "notices": _notices(case),
         "pending_extension": _pending_extension(case),
+        "reply": _reply_quality(case),
         "action_forms": _forms_for(case, names, bound, kept or {}),
         # An action no longer offered (the status changed, or it never applied) still says why.
         "refused": [
@@ -142,6 +144,14 @@ def _render(
         ],
     }
     return render(request, "cases/detail.html", context, status=status)
+
+
+def _reply_quality(case: Case) -> dict[str, Any] | None:
+    """答复质量 of the outcome as it stands (textintel.review; scored here, nothing written)."""
+    scored = review.score_case(case)
+    if scored is None:
+        return None
+    return review.shown(scored)
 
 
 def _notices(case: Case) -> list[dict[str, Any]]:

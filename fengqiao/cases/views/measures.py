@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -122,8 +123,12 @@ def measures_page(request: HttpRequest) -> HttpResponse:
 
 def _error(request: HttpRequest, message: str, status: int) -> HttpResponse:
     """Bad parameters (400) or no territory (403), said on a page of the site."""
-    context = {"message": message, "retry": status == 400}
-    return render(request, "cases/measures_error.html", context, status=status)
+    context = {
+        "title": _("考核指标"),
+        "message": message,
+        "retry_url": reverse("cases:measures") if status == 400 else "",
+    }
+    return render(request, "cases/report_error.html", context, status=status)
 
 
 def _export(request: HttpRequest, user: User, built: report.Report, fmt: str) -> HttpResponse:

@@ -1,0 +1,140 @@
+"""答复评查 (case review of replies): the replies of the cases resolved in one month in the user's
+territory, weakest first by reply quality (``textintel.review``), so a reviewer (评查员) reads the
+ones most likely to fall short; filtered by handling unit or by a missing element; exported as
+CSV or Excel (audited)."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from fengqiao.accounts.models import User
+from fengqiao.cases import report
+from fengqiao.core.models import AuditEntry
+from fengqiao.lib.tabular import write_csv, write_xlsx
+from fengqiao.textintel import review
+from fengqiao.textintel.models import ReplyReview
+
+PAGE_SIZE = 50
+EXPORT_LIMIT = 10_000
+EXPORT_FORMATS = ("csv", "xlsx")
+
+
+@login_required
+@require_GET
+def review_page(request: HttpRequest) -> HttpResponse:
+    user = cast(User, request.user)
+    fmt = request.GET.get("format", "")
+    if fmt and fmt not in EXPORT_FORMATS:
+        return _error(request, _("格式须为 csv 或 xlsx。"), 400)
+    params = request.GET
+    try:
+        choice, reviews = review.month_reviews(
+            user,
+            month=params.get("month"),
+            region=params.get("region", ""),
+            unit=params.get("unit", ""),
+            missing=params.get("missing", ""),
+        )
+    except report.ReportError as exc:
+        return _error(request, exc.message, 400)
+    except PermissionDenied as exc:
+        return _error(request, str(exc), 403)
+    if fmt:
+        return _export(request, user, reviews, fmt, choice)
+    totals = review.totals(reviews)
+    paginator = Paginator(reviews, PAGE_SIZE)
+    paginator.count = totals["count"]  # counted with the totals: one query fewer
+    page = paginator.get_page(request.GET.get("page"))
+    rows = [{"review": r, "case": r.case, "shown": review.shown(r)} for r in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/review.html",
+        {
+            "choice": choice,
+            "month_text": f"{choice['month']:%Y-%m}",
+            "page": page,
+            "rows": rows,
+            "totals": totals,
+            "regions": report.region_choices(user),
+            "elements": [(str(e), label) for e, label in review.ELEMENT_LABELS.items()],
+            "weak": round(review.WEAK * 100),
+            "query": query.urlencode(),
+        },
+    )
+
+
+def _error(request: HttpRequest, message: str, status: int) -> HttpResponse:
+    context = {
+        "title": _("答复评查"),
+        "message": message,
+        "retry_url": reverse("cases:review") if status == 400 else "",
+    }
+    return render(request, "cases/report_error.html", context, status=status)
+
+
+def _export(
+    request: HttpRequest,
+    user: User,
+    reviews: QuerySet[ReplyReview],
+    fmt: str,
+    choice: dict[str, Any],
+) -> HttpResponse:
+    header = [
+        _("编号"),
+        _("标题"),
+        _("办结单位"),
+        _("办结时间"),
+        _("用时（天）"),
+        _("总分"),
+        _("相关性"),
+        _("完整性"),
+        _("及时性"),
+        _("未见要素"),
+    ]
+    rows = []
+    for r in reviews[:EXPORT_LIMIT]:
+        shown = review.shown(r)
+        case = r.case
+        rows.append(
+            [
+                case.number,
+                case.title,
+                case.resolved_unit.name if case.resolved_unit else "",
+                timezone.localtime(case.resolved_at) if case.resolved_at else None,
+                r.days,
+                shown["overall"],
+                shown["relevance"],
+                shown["completeness"],
+                shown["timeliness"],
+                shown["missing_text"],
+            ]
+        )
+    if fmt == "csv":
+        body = write_csv(rows, header)
+        content_type = "text/csv; charset=utf-8"
+    else:
+        body = write_xlsx(rows, header, sheet_title=str(_("答复评查")))
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    AuditEntry.objects.create(
+        kind=AuditEntry.Kind.EXPORT,
+        user=user,
+        object_type="reply_reviews",
+        detail={"filters": {k: v for k, v in request.GET.items() if k != "format"}, "format": fmt},
+    )
+    response = HttpResponse(body, content_type=content_type)
+    name = f"reply-review-{choice['month']:%Y-%m}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
