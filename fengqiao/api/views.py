@@ -5,6 +5,8 @@ go through ``cases.intake.submit`` and ``cases.actions`` (via ``api.actions``)."
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
@@ -477,7 +479,7 @@ class CaseMeasuresView(APIView):
     )
     def get(self, request: Request) -> Response:
         params = request.query_params
-        try:
+        with _report_errors(request):
             built = report.build(
                 cast(User, request.user),
                 month=params.get("month"),
@@ -485,13 +487,20 @@ class CaseMeasuresView(APIView):
                 category=params.get("category", ""),
                 ranking=params.get("rank"),
             )
-        except report.ReportError as exc:
-            raise ApiError(
-                400, "invalid_input", exc.message, {exc.field: [params.get(exc.field, "")]}
-            ) from exc
-        except PermissionDenied as exc:
-            raise ApiError(403, "not_permitted", str(exc)) from exc
         return Response(measures_data(built))
+
+
+@contextmanager
+def _report_errors(request: Request) -> Iterator[None]:
+    """The report builders' errors in the API's format: bad input 400, no territory 403 (a
+    region outside it is already a 404)."""
+    try:
+        yield
+    except report.ReportError as exc:
+        field = {exc.field: [request.query_params.get(exc.field, "")]}
+        raise ApiError(400, "invalid_input", exc.message, field) from exc
+    except PermissionDenied as exc:
+        raise ApiError(403, "not_permitted", str(exc)) from exc
 
 
 class ReplyReviewListView(APIView):
@@ -517,8 +526,8 @@ class ReplyReviewListView(APIView):
     def get(self, request: Request) -> Response:
         params = request.query_params
         missing = params.get("missing")
-        try:
-            if missing == "":
+        with _report_errors(request):
+            if missing == "":  # present but empty: the schema's enum allows no empty value
                 raise report.ReportError(
                     "missing", _("要素应为 measures、result、basis 或 time_limit。")
                 )
@@ -529,12 +538,6 @@ class ReplyReviewListView(APIView):
                 unit=params.get("unit", ""),
                 missing=missing or "",
             )
-        except report.ReportError as exc:
-            raise ApiError(
-                400, "invalid_input", exc.message, {exc.field: [params.get(exc.field, "")]}
-            ) from exc
-        except PermissionDenied as exc:
-            raise ApiError(403, "not_permitted", str(exc)) from exc
         totals = review.totals(reviews)
         paginator = StrictPagination()
         page = paginator.paginate_queryset(reviews, request, view=self) or []

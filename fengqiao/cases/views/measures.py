@@ -18,10 +18,9 @@ from fengqiao.cases import report
 from fengqiao.cases.measures import Rate
 from fengqiao.cases.models import Category
 from fengqiao.cases.routing import TIER_ORDER
-from fengqiao.core.models import AuditEntry
-from fengqiao.lib.tabular import write_csv, write_xlsx
+from fengqiao.cases.views import reports
 
-EXPORT_FORMATS = ("csv", "xlsx")
+EXPORT_FORMATS = reports.EXPORT_FORMATS
 
 
 def _percent(rate: Rate) -> float | None:
@@ -122,32 +121,21 @@ def measures_page(request: HttpRequest) -> HttpResponse:
 
 
 def _error(request: HttpRequest, message: str, status: int) -> HttpResponse:
-    """Bad parameters (400) or no territory (403), said on a page of the site."""
-    context = {
-        "title": _("考核指标"),
-        "message": message,
-        "retry_url": reverse("cases:measures") if status == 400 else "",
-    }
-    return render(request, "cases/report_error.html", context, status=status)
+    retry = reverse("cases:measures") if status == 400 else ""
+    return reports.error_page(
+        request, title=_("考核指标"), message=message, status=status, retry_url=retry
+    )
 
 
 def _export(request: HttpRequest, user: User, built: report.Report, fmt: str) -> HttpResponse:
-    rows = _rows(built)
-    header = _header()
     where = built.region.code if built.region else "all"
-    if fmt == "csv":
-        body = write_csv(rows, header)
-        content_type = "text/csv; charset=utf-8"
-    else:
-        body = write_xlsx(rows, header, sheet_title=str(_("单位排名")))
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    AuditEntry.objects.create(
-        kind=AuditEntry.Kind.EXPORT,
-        user=user,
+    return reports.exported(
+        request,
+        user,
+        rows=_rows(built),
+        header=_header(),
+        fmt=fmt,
         object_type="case_measures",
-        detail={"filters": {k: v for k, v in request.GET.items() if k != "format"}, "format": fmt},
+        filename=f"measures-{where}-{built.month_text}",
+        sheet_title=str(_("单位排名")),
     )
-    response = HttpResponse(body, content_type=content_type)
-    filename = f"measures-{where}-{built.month_text}.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response

@@ -20,14 +20,13 @@ from django.views.decorators.http import require_GET
 
 from fengqiao.accounts.models import User
 from fengqiao.cases import report
-from fengqiao.core.models import AuditEntry
-from fengqiao.lib.tabular import write_csv, write_xlsx
+from fengqiao.cases.views import reports
 from fengqiao.textintel import review
 from fengqiao.textintel.models import ReplyReview
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 10_000
-EXPORT_FORMATS = ("csv", "xlsx")
+EXPORT_FORMATS = reports.EXPORT_FORMATS
 
 
 @login_required
@@ -77,12 +76,10 @@ def review_page(request: HttpRequest) -> HttpResponse:
 
 
 def _error(request: HttpRequest, message: str, status: int) -> HttpResponse:
-    context = {
-        "title": _("答复评查"),
-        "message": message,
-        "retry_url": reverse("cases:review") if status == 400 else "",
-    }
-    return render(request, "cases/report_error.html", context, status=status)
+    retry = reverse("cases:review") if status == 400 else ""
+    return reports.error_page(
+        request, title=_("答复评查"), message=message, status=status, retry_url=retry
+    )
 
 
 def _export(
@@ -122,19 +119,13 @@ def _export(
                 shown["missing_text"],
             ]
         )
-    if fmt == "csv":
-        body = write_csv(rows, header)
-        content_type = "text/csv; charset=utf-8"
-    else:
-        body = write_xlsx(rows, header, sheet_title=str(_("答复评查")))
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    AuditEntry.objects.create(
-        kind=AuditEntry.Kind.EXPORT,
-        user=user,
+    return reports.exported(
+        request,
+        user,
+        rows=rows,
+        header=header,
+        fmt=fmt,
         object_type="reply_reviews",
-        detail={"filters": {k: v for k, v in request.GET.items() if k != "format"}, "format": fmt},
+        filename=f"reply-review-{choice['month']:%Y-%m}",
+        sheet_title=str(_("答复评查")),
     )
-    response = HttpResponse(body, content_type=content_type)
-    name = f"reply-review-{choice['month']:%Y-%m}.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
