@@ -67,6 +67,8 @@ def review_page(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": rows,
             "totals": totals,
+            # "措施 3、依据 5" / "measures 3, basis 5"
+            "lacking_text": str(_("、")).join(f"{label} {n}" for label, n in totals["lacking"]),
             "regions": report.region_choices(user),
             "elements": [(str(e), label) for e, label in review.ELEMENT_LABELS.items()],
             "weak": round(review.WEAK * 100),
