@@ -50,8 +50,13 @@ def score_case(case: Case) -> ReplyScore | None:
     """The score of ``case``'s reply as it stands; None when it has none to review."""
     if case.resolved_at is None or case.handled_on_spot or not case.outcome.strip():
         return None
+    # Bad imported times (resolved before reported): timeliness unknown rather than an error.
+    dated = case.resolved_at >= case.submitted_at
     return replyquality.score(
-        _message(case), case.outcome, asked=case.submitted_at, replied=case.resolved_at
+        _message(case),
+        case.outcome,
+        asked=case.submitted_at if dated else None,
+        replied=case.resolved_at if dated else None,
     )
 
 

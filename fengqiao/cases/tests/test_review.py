@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 
@@ -183,3 +184,13 @@ def test_scoring_a_month_reads_each_batch_once(answered, week, django_assert_max
     # the stale ids, then one query for the batch's cases, one upsert
     with django_assert_max_num_queries(3):
         assert review.ensure_reviews(Case.objects.all()) == len(WEEK_REPLIES) + 1
+
+
+def test_a_resolution_dated_before_its_report_leaves_timeliness_unknown(answered):
+    # imported history can carry such times; the scorer refuses them, the review does not fail
+    Case.objects.filter(pk=answered.pk).update(
+        submitted_at=answered.resolved_at + timedelta(days=1)
+    )
+    scored = review.score_case(Case.objects.get(pk=answered.pk))
+    assert scored is not None and scored.timeliness is None and scored.days is None
+    assert review.ensure_reviews(Case.objects.filter(pk=answered.pk)) == 1
