@@ -20,6 +20,7 @@ from fengqiao.cases.models import Attachment, Case, CaseEvent, Category
 from fengqiao.lib.masking import mask_name, mask_phone
 from fengqiao.regions.locator import CRS_CHOICES
 from fengqiao.regions.models import Region
+from fengqiao.textintel.replyquality import Element
 
 # Fields that hold other fields (bound to them as their parent): copied deeply, never shared.
 WITH_CHILDREN = (
@@ -338,7 +339,7 @@ class ReplyReviewOut(serializers.Serializer):  # type: ignore[type-arg]
     completeness = serializers.FloatField()
     timeliness = serializers.FloatField(allow_null=True)
     missing = serializers.ListField(
-        child=serializers.ChoiceField(choices=["measures", "result", "basis", "time_limit"])
+        child=serializers.ChoiceField(choices=[str(element) for element in Element])
     )
 
 

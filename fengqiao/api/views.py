@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
@@ -47,6 +48,7 @@ from fengqiao.cases.models import Case, Category, ExtensionRequest
 from fengqiao.cases.permissions import Roles, allowed_actions
 from fengqiao.regions.models import Level, Region
 from fengqiao.textintel import review
+from fengqiao.textintel.replyquality import Element
 
 MAX_UPLOAD = 10 * 1024 * 1024
 
@@ -515,7 +517,7 @@ class ReplyReviewListView(APIView):
             OpenApiParameter(
                 "missing",
                 OpenApiTypes.STR,
-                enum=["measures", "result", "basis", "time_limit"],
+                enum=[str(element) for element in Element],
                 description="只看未写明该要素的答复",
             ),
             *PAGE_PARAMETERS,
@@ -573,16 +575,12 @@ class ReplyReviewListView(APIView):
         )
 
 
-def _rate_data(rate: Rate) -> dict[str, Any]:
-    return {"numerator": rate.numerator, "denominator": rate.denominator, "value": rate.value}
-
-
 def _measures_data(figures: dict[str, Any]) -> dict[str, Any]:
     return {
         key: (
-            _rate_data(value)
+            asdict(value)
             if isinstance(value, Rate)
-            else {tier: _rate_data(r) for tier, r in value.items()}
+            else {tier: asdict(r) for tier, r in value.items()}
             if isinstance(value, dict)
             else value
         )

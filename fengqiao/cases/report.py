@@ -133,14 +133,17 @@ def region_choices(user: User) -> list[Region]:
 
 def region_for(user: User, code: str) -> Region | None:
     """The region ``code`` within ``user``'s territory (Http404 outside it), or their widest
-    region when empty (PermissionDenied without territory; None for a superuser)."""
+    region when empty (PermissionDenied without territory; None, meaning every region, for a
+    superuser). The measures pages of other apps take their region here too."""
     if code:
         region = regions_visible_to(user).filter(code=code).defer("boundary").first()
         if region is None:
             raise Http404(_("找不到区域。"))
         return region
+    if user.is_superuser:
+        return None  # everything, as the page's "全部" says
     region = regions_visible_to(user).order_by("path").defer("boundary").first()
-    if region is None and not user.is_superuser:
+    if region is None:
         raise PermissionDenied(_("您没有可统计的辖区。"))
     return region
 

@@ -9,9 +9,11 @@ masked in every response; ``parties/<id>/reveal/`` returns them in full, with a 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any, cast
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -26,9 +28,10 @@ from fengqiao.api import idempotency
 from fengqiao.api.errors import ApiError
 from fengqiao.api.serializers import StrictSerializer
 from fengqiao.api.views import errors
+from fengqiao.cases import report
 from fengqiao.cases.choices import CaseKind
 from fengqiao.cases.errors import InvalidInput
-from fengqiao.cases.measures import Rate, Scope
+from fengqiao.cases.measures import Scope
 from fengqiao.cases.models import Case, Party
 from fengqiao.lib.masking import mask_id_number, mask_name, mask_phone
 from fengqiao.mediation import actions, documents, measures, permissions, risk
@@ -551,14 +554,11 @@ class MeasuresView(APIView):
         scope = _scope(request)
         days = measures.days_to_agreement(scope)
 
-        def rate(r: Rate) -> dict[str, Any]:
-            return {"numerator": r.numerator, "denominator": r.denominator, "value": r.value}
-
         return Response(
             {
-                "success_rate": rate(measures.success_rate(scope)),
-                "performance_rate": rate(measures.performance_rate(scope)),
-                "tier_shares": {k: rate(v) for k, v in measures.tier_shares(scope).items()},
+                "success_rate": asdict(measures.success_rate(scope)),
+                "performance_rate": asdict(measures.performance_rate(scope)),
+                "tier_shares": {k: asdict(v) for k, v in measures.tier_shares(scope).items()},
                 "days_to_agreement": {
                     "count": days.count,
                     "mean": days.mean,
@@ -598,15 +598,8 @@ def _scope(request: Request) -> Scope:
             {"start": [params.get("start", "")], "end": [params.get("end", "")]},
         )
     unit = _unit(params["unit"], "unit") if params.get("unit") else None
-    region = None
-    if params.get("region"):
-        from fengqiao.accounts.scoping import regions_visible_to
-
-        region = regions_visible_to(request.user).filter(code=params["region"]).first()
-        if region is None:  # outside the caller's territory, or no such region
-            raise Http404
-    elif not _user(request).is_superuser:
-        region = permissions.home_region(_user(request))
-        if region is None:
-            raise ApiError(403, "not_permitted", _("您没有可统计的辖区。"))
+    try:  # outside the caller's territory (or no such region) is a 404
+        region = report.region_for(_user(request), params.get("region", "").strip())
+    except PermissionDenied as exc:
+        raise ApiError(403, "not_permitted", str(exc)) from exc
     return Scope(start=start, end=end, unit=unit, region=region)

@@ -15,12 +15,10 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from fengqiao.accounts.models import Membership, Role, Unit, User
-from fengqiao.accounts.scoping import regions_visible_to
 from fengqiao.cases.errors import NotPermitted
 from fengqiao.cases.models import Case
 from fengqiao.cases.permissions import HANDLING_ROLES, holds
 from fengqiao.mediation.models import Mediation, Referral
-from fengqiao.regions.models import Region
 
 START_ROLES = frozenset({Role.MEDIATOR, Role.LEADER})
 REVEAL_ROLES = frozenset({Role.MEDIATOR, Role.LEADER})
@@ -97,9 +95,3 @@ def visible_referrals(user: User) -> QuerySet[Referral]:
         | Q(from_unit_id__in=unit_ids)
         | Q(case__in=Case.objects.visible_to(user).values("pk"))
     )
-
-
-def home_region(user: User) -> Region | None:
-    """The widest region the user oversees (the first by path of their territories), which
-    measures default to; None for someone without territory (a handler, a mediator)."""
-    return regions_visible_to(user).order_by("path").first()

@@ -6,12 +6,12 @@ message and writes nothing."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, time, timedelta
 from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_stubs_ext import StrPromise
 
 from fengqiao.accounts.models import Tier, User
-from fengqiao.accounts.scoping import regions_visible_to
+from fengqiao.cases import report
 from fengqiao.cases.choices import CaseKind, Status
 from fengqiao.cases.errors import CaseError, InvalidInput, NotPermitted
 from fengqiao.cases.measures import Scope
@@ -44,7 +44,6 @@ from fengqiao.mediation.choices import (
     ReferralState,
 )
 from fengqiao.mediation.models import Mediation, MediationOrg
-from fengqiao.regions.models import Region
 
 
 def _user(request: HttpRequest) -> User:
@@ -460,29 +459,17 @@ def referral_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def measures_page(request: HttpRequest) -> HttpResponse:
     """化解指标 of one month in the user's territory (or a region within it)."""
     user = _user(request)
-    month = request.GET.get("month") or timezone.localdate().strftime("%Y-%m")
     try:
-        first = datetime.strptime(month, "%Y-%m").date().replace(day=1)
-    except ValueError:
-        return HttpResponse(_("月份格式应为 YYYY-MM。"), status=400)
-    code = request.GET.get("region", "")
-    region: Region | None
-    if code:
-        # A region outside the user's territory is a 404, as everywhere.
-        region = get_object_or_404(regions_visible_to(user), code=code)
-    else:
-        region = permissions.home_region(user)
-    if region is None and not user.is_superuser:
-        return HttpResponse(_("您没有可统计的辖区。"), status=403)
-    after = (first + timedelta(days=32)).replace(day=1)
-    tz = timezone.get_current_timezone()
-    scope = Scope(
-        start=datetime.combine(first, time(), tz),
-        end=datetime.combine(after, time(), tz),
-        region=region,
-    )
+        first = report.month_of(request.GET.get("month"))
+        region = report.region_for(user, request.GET.get("region", "").strip())
+    except report.ReportError as exc:
+        return HttpResponse(exc.message, status=400)
+    except PermissionDenied as exc:
+        return HttpResponse(str(exc), status=403)
+    start, end = report.month_period(first)
+    scope = Scope(start=start, end=end, region=region)
     context = {
-        "month": month,
+        "month": f"{first:%Y-%m}",
         "region": region,
         "success": measures.success_rate(scope),
         "performance": measures.performance_rate(scope),

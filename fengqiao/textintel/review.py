@@ -38,8 +38,12 @@ ELEMENT_LABELS = {
 WEAK = 0.3
 BATCH = 500
 
-# Cases that have a reply to review.
-REVIEWABLE = Q(resolved_at__isnull=False, handled_on_spot=False) & ~Q(outcome="")
+
+def reviewable(prefix: str = "") -> Q:
+    """Cases that have a reply to review (``prefix`` "case__" to ask it of their reviews)."""
+    return Q(**{f"{prefix}resolved_at__isnull": False, f"{prefix}handled_on_spot": False}) & ~Q(
+        **{f"{prefix}outcome": ""}
+    )
 
 
 def _message(case: Case) -> str:
@@ -81,7 +85,7 @@ def ensure_reviews(cases: QuerySet[Case]) -> int:
     written. Two readers writing the same case at once both write the same figures (an upsert
     on the case)."""
     stale = list(
-        cases.filter(REVIEWABLE)
+        cases.filter(reviewable())
         .filter(Q(reply_review__isnull=True) | ~Q(reply_review__resolved_at=F("resolved_at")))
         .order_by("pk")
         .values_list("pk", flat=True)
@@ -193,7 +197,7 @@ def month_reviews(
     reviews = ReplyReview.objects.filter(
         chosen("case__"),
         visible,
-        Q(case__handled_on_spot=False) & ~Q(case__outcome=""),
+        reviewable("case__"),
         resolved_at=F("case__resolved_at"),
     )
     if missing:

@@ -137,3 +137,33 @@ def test_deciding_an_extension_while_the_case_is_returned_does_not_deadlock(pers
     assert isinstance(results[1], NotAllowed) and "失效" in str(results[1]), results[1]
     request.refresh_from_db()
     assert request.state == "lapsed"
+
+
+def test_two_readers_scoring_the_same_replies_at_once_both_succeed(personas):
+    """The review list scores unscored replies when read; two readers at once both write the
+    same figures (an upsert keyed by case): no error, one review per case."""
+    from fengqiao.textintel import review
+    from fengqiao.textintel.models import ReplyReview
+
+    operator = personas.community_operator
+    for _ in range(3):
+        case = actions.claim(actions.accept(make_case(), by=operator), by=operator)
+        actions.resolve(case, by=operator, outcome="已联系物业维修，目前已修复。")
+    written = threading.Event()
+
+    def first():
+        with transaction.atomic():
+            count = review.ensure_reviews(Case.objects.all())
+            written.set()
+            threading.Event().wait(0.5)  # hold the new rows while the second reader arrives
+            return count
+
+    def second():
+        written.wait(5)
+        return review.ensure_reviews(Case.objects.all())  # waits on the first's rows
+
+    with ThreadPoolExecutor(2) as pool:
+        a, b = pool.submit(in_thread, first), pool.submit(in_thread, second)
+        results = [a.result(), b.result()]
+    assert results == [3, 3]  # the second saw none committed yet, so it wrote them too
+    assert ReplyReview.objects.count() == 3

@@ -87,6 +87,21 @@ def test_trend_is_six_months_ending_with_the_month(week, personas):
     assert february["immediate_handling_rate"] == Rate(0, 0, None)
 
 
+def test_a_superuser_without_a_region_sees_every_region(week, personas, client):
+    from fengqiao.conftest import make_user
+
+    admin = make_user("site_admin")
+    admin.is_superuser = True
+    admin.save()
+    built = report.build(admin, month=MARCH)
+    assert built.region is None
+    whole = measures.summary(march_scope())
+    assert built.summary["on_time_resolution_rate"] == whole["on_time_resolution_rate"]
+    client.force_login(admin)
+    page = client.get(URL, {"month": MARCH}).content.decode()
+    assert '<option value="">全部</option>' in page and "全部区域" in page
+
+
 def test_bad_parameters_are_refused_with_the_field(week, personas):
     leader = personas.district_leader
     for kwargs, field in [
