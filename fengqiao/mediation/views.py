@@ -30,6 +30,7 @@ from fengqiao.cases.errors import CaseError, InvalidInput, NotPermitted
 from fengqiao.cases.measures import Scope
 from fengqiao.cases.models import Case, Party
 from fengqiao.cases.permissions import holds
+from fengqiao.cases.views import reports
 from fengqiao.core.keep_post import keep_post, restore
 from fengqiao.core.models import AuditEntry
 from fengqiao.lib.masking import mask_id_number, mask_name, mask_phone
@@ -463,9 +464,15 @@ def measures_page(request: HttpRequest) -> HttpResponse:
         first = report.month_of(request.GET.get("month"))
         region = report.region_for(user, request.GET.get("region", "").strip())
     except report.ReportError as exc:
-        return HttpResponse(exc.message, status=400)
+        return reports.error_page(
+            request,
+            title=_("化解指标"),
+            message=exc.message,
+            status=400,
+            retry_url=reverse("mediation:measures"),
+        )
     except PermissionDenied as exc:
-        return HttpResponse(str(exc), status=403)
+        return reports.error_page(request, title=_("化解指标"), message=str(exc), status=403)
     start, end = report.month_period(first)
     scope = Scope(start=start, end=end, region=region)
     context = {

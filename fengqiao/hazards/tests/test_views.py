@@ -121,6 +121,13 @@ def test_places_plans_and_measures_pages(client, personas, clock):
     page = client.get(reverse("hazards:measures"), {"month": "2025-03"})
     assert page.status_code == 200 and "街1社区1网格1" in page.text
 
+    # A malformed month is refused with the reason, not silently replaced by this month.
+    for month in ("2025-3x", "2025-13", "1999-12", "march"):
+        bad = client.get(reverse("hazards:measures"), {"month": month})
+        assert bad.status_code == 400, month
+        assert "月份格式应为 YYYY-MM" in bad.text and "街1社区1网格1" not in bad.text
+    assert client.get(reverse("hazards:measures"), {"month": ""}).status_code == 200
+
 
 def test_project_page_links_a_case_and_records_the_owner_evaluation(client, personas, clock):
     from fengqiao.cases.models import Case

@@ -3,7 +3,7 @@ measures page in the workbench. Lookups go through ``visible_to``; writes throug
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -11,14 +11,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fengqiao.accounts.models import Membership, Unit
 from fengqiao.accounts.scoping import regions_visible_to
+from fengqiao.cases import report
 from fengqiao.cases.errors import CaseError
 from fengqiao.cases.models import Case
+from fengqiao.cases.views import reports
 from fengqiao.fieldwork.coverage import visit_coverage
 from fengqiao.hazards import actions, inspections, permissions, projects
 from fengqiao.hazards.choices import OPEN_STATUSES, PlaceType
@@ -93,11 +96,13 @@ def _project_context(place: Place, link_form: LinkCaseForm | None) -> dict[str, 
         )
     start = timezone.make_aware(datetime(2000, 1, 1))
     # Everything up to and including now (the period's end is exclusive).
-    report = projects.measures(start, timezone.now() + timedelta(seconds=1), projects=[place])
+    project_report = projects.measures(
+        start, timezone.now() + timedelta(seconds=1), projects=[place]
+    )
     return {
         "project_rows": rows,
         "link_form": link_form or LinkCaseForm(),
-        "project_measures": report.by_project.get(place.pk),
+        "project_measures": project_report.by_project.get(place.pk),
     }
 
 
@@ -237,45 +242,47 @@ def plan_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("hazards:plans")
 
 
-def _month(value: str | None) -> date:
-    try:
-        year, month = (int(x) for x in (value or "").split("-"))
-        return date(year, month, 1)
-    except ValueError:
-        today = timezone.localdate()
-        return date(today.year, today.month, 1)
-
-
 @login_required
 @require_GET
 def measures(request: HttpRequest) -> HttpResponse:
     """排查与走访考核: per grid and unit, and the project-environment measures, for a month."""
     user = user_of(request)
-    start = _month(request.GET.get("month"))
-    end = date(start.year + start.month // 12, start.month % 12 + 1, 1)
+    try:
+        start = report.month_of(request.GET.get("month"))
+    except report.ReportError as exc:
+        return reports.error_page(
+            request,
+            title=_("排查考核"),
+            message=exc.message,
+            status=400,
+            retry_url=reverse("hazards:measures"),
+        )
+    start_dt, end_dt = report.month_period(start)
+    end = end_dt.date()
     regions = regions_visible_to(user)
     root = regions.order_by("path").first()
     region_path = root.path if root is not None and not user.is_superuser else ""
     if root is None and not user.is_superuser:
         region_path = "/nowhere/"
-    start_dt = timezone.make_aware(datetime.combine(start, time()))
-    end_dt = timezone.make_aware(datetime.combine(end, time()))
     grids = list(regions.filter(level=Level.GRID).order_by("path")[:500])
     visible_projects = list(
         Place.objects.visible_to(user).filter(place_type=PlaceType.CONSTRUCTION)
     )
-    report = projects.measures(start_dt, end_dt, projects=visible_projects)
-    units = Unit.objects.in_bulk([k for k in report.by_unit if k])
+    project_report = projects.measures(start_dt, end_dt, projects=visible_projects)
+    units = Unit.objects.in_bulk([k for k in project_report.by_unit if k])
     context = {
         "month": f"{start:%Y-%m}",
         "by_grid": inspection_measures(start, end, by="grid", region_path=region_path),
         "by_unit": inspection_measures(start, end, by="unit", region_path=region_path),
         "coverage": [c for c in visit_coverage(start_dt, end_dt, grids) if c.coverage.denominator],
         "projects": [
-            (p, report.by_project[p.pk]) for p in visible_projects if p.pk in report.by_project
+            (p, project_report.by_project[p.pk])
+            for p in visible_projects
+            if p.pk in project_report.by_project
         ],
         "project_units": [
-            (units.get(k), m) for k, m in sorted(report.by_unit.items(), key=lambda kv: kv[0])
+            (units.get(k), m)
+            for k, m in sorted(project_report.by_unit.items(), key=lambda kv: kv[0])
         ],
     }
     return render(request, "hazards/measures.html", context)

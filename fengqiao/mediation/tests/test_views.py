@@ -205,7 +205,10 @@ def test_measures_page_shows_the_month_in_the_leaders_territory(client, personas
     month = timezone.localdate().strftime("%Y-%m")
     body = client.get(reverse("mediation:measures"), {"month": month}).content.decode()
     assert "调解成功率" in body and "1/1（100%）" in body and "测试区" in body
-    assert client.get(reverse("mediation:measures"), {"month": "2026-13"}).status_code == 400
+    bad = client.get(reverse("mediation:measures"), {"month": "2026-13"})
+    assert bad.status_code == 400 and "月份格式应为 YYYY-MM" in bad.content.decode()
+    assert "查看本月" in bad.content.decode()  # a page with the way back, not bare text
     assert client.get(reverse("mediation:measures"), {"region": "nowhere"}).status_code == 404
-    assert signed_in(client, m.mediator).get(reverse("mediation:measures")).status_code == 403
+    refused = signed_in(client, m.mediator).get(reverse("mediation:measures"))
+    assert refused.status_code == 403 and "您没有可统计的辖区" in refused.content.decode()
     assert mediation.outcome == "agreement"
