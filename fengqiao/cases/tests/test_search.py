@@ -3,6 +3,8 @@ plain substring scan, and PostgreSQL's planner can use it."""
 
 import pytest
 from django.db import connection
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from fengqiao.cases import search
 from fengqiao.cases.models import Case
@@ -152,3 +154,31 @@ def test_postgresql_triggers_keep_the_side_table(made):
     CaseEvent.objects.filter(case=case).delete()
     case.delete()
     assert side(case) is None
+
+
+ALPHABET = "".join(sorted(set("".join(t + d + a for t, d, a in TEXTS)))) + "aAxX%_\\ 漏"
+# A case's texts joined as the side table joins them, so that some words span two fields.
+JOINED = [" ".join(texts) for texts in TEXTS]
+PIECES = st.sampled_from(JOINED).flatmap(
+    lambda text: st.tuples(st.integers(0, len(text) - 1), st.integers(1, 8)).map(
+        lambda at: text[at[0] : at[0] + at[1]]
+    )
+)
+
+
+@settings(
+    max_examples=80,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    words=st.one_of(PIECES, st.text(alphabet=ALPHABET, min_size=1, max_size=6))
+    .map(str.strip)
+    .filter(bool)
+)
+def test_any_words_find_what_the_scan_finds(made, words):
+    """Pieces of the cases' texts (some across two fields), and words drawn from their
+    characters and LIKE's special ones: the index never changes the answer."""
+    found = sorted(search.matching(Case.objects.all(), words).values_list("pk", flat=True))
+    assert found == expected(made, words)
