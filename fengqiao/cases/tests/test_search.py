@@ -101,8 +101,9 @@ def test_postgresql_bigrams_of_short_and_long_texts(db):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_postgresql_the_index_migrates_back_and_forth():
-    """Unapplying cases.0006 drops the index and the function; applying it again builds them."""
+def test_postgresql_the_index_migrates_back_and_forth(personas):
+    """Unapplying cases.0006 drops the side table, its index, the triggers and the function;
+    applying it again builds them, filled from the cases already there."""
     from django.db.migrations.executor import MigrationExecutor
 
     if connection.vendor != "postgresql":
@@ -113,17 +114,21 @@ def test_postgresql_the_index_migrates_back_and_forth():
             cursor.execute("SELECT to_regclass('case_search_bigrams_idx') IS NOT NULL")
             index = cursor.fetchone()[0]
             cursor.execute("SELECT count(*) FROM pg_proc WHERE proname = 'fengqiao_bigrams'")
-            return index, cursor.fetchone()[0] == 1
+            function = cursor.fetchone()[0] == 1
+            cursor.execute("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'case_search_text_%'")
+            return index, function, cursor.fetchone()[0]
 
     executor = MigrationExecutor(connection)
     latest = executor.loader.graph.leaf_nodes("cases")[0]  # back where the test database was
+    case = make_case(title="窨井盖缺失")  # there before the index is rebuilt
     executor.migrate([("cases", "0005_measure_indexes")])
     try:
-        assert present() == (False, False)
+        assert present() == (False, False, 0)
     finally:
         executor = MigrationExecutor(connection)  # a fresh graph of what is applied now
         executor.migrate([latest])
-    assert present() == (True, True)
+    assert present() == (True, True, 4)
+    assert list(search.matching(Case.objects.all(), "窨井")) == [case]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the side table is PostgreSQL's")
