@@ -463,16 +463,8 @@ def measures_page(request: HttpRequest) -> HttpResponse:
     try:
         first = report.month_of(request.GET.get("month"))
         region = report.region_for(user, request.GET.get("region", "").strip())
-    except report.ReportError as exc:
-        return reports.error_page(
-            request,
-            title=_("化解指标"),
-            message=exc.message,
-            status=400,
-            retry_url=reverse("mediation:measures"),
-        )
-    except PermissionDenied as exc:
-        return reports.error_page(request, title=_("化解指标"), message=str(exc), status=403)
+    except (report.ReportError, PermissionDenied) as exc:
+        return reports.refused(request, exc, title=_("化解指标"), page="mediation:measures")
     start, end = report.month_period(first)
     scope = Scope(start=start, end=end, region=region)
     context = {

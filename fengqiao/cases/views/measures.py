@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -19,8 +18,6 @@ from fengqiao.cases.measures import Rate
 from fengqiao.cases.models import Category
 from fengqiao.cases.routing import TIER_ORDER
 from fengqiao.cases.views import reports
-
-EXPORT_FORMATS = reports.EXPORT_FORMATS
 
 
 def _percent(rate: Rate) -> float | None:
@@ -70,10 +67,8 @@ def measures_page(request: HttpRequest) -> HttpResponse:
     ``rank`` (a key of ``report.RANKINGS``); ``format=csv|xlsx`` exports the ranking."""
     user = cast(User, request.user)
     params = request.GET
-    fmt = params.get("format", "")
-    if fmt and fmt not in EXPORT_FORMATS:
-        return _error(request, _("格式须为 csv 或 xlsx。"), 400)
     try:
+        fmt = reports.export_format(params.get("format", ""))
         built = report.build(
             user,
             month=params.get("month"),
@@ -81,10 +76,8 @@ def measures_page(request: HttpRequest) -> HttpResponse:
             category=params.get("category", ""),
             ranking=params.get("rank"),
         )
-    except report.ReportError as exc:
-        return _error(request, exc.message, 400)
-    except PermissionDenied as exc:
-        return _error(request, str(exc), 403)
+    except (report.ReportError, PermissionDenied) as exc:
+        return reports.refused(request, exc, title=_("考核指标"), page="cases:measures")
     if fmt:
         return _export(request, user, built, fmt)
     trend_rows = [
@@ -118,13 +111,6 @@ def measures_page(request: HttpRequest) -> HttpResponse:
         "query": params.urlencode(),
     }
     return render(request, "cases/measures.html", context)
-
-
-def _error(request: HttpRequest, message: str, status: int) -> HttpResponse:
-    retry = reverse("cases:measures") if status == 400 else ""
-    return reports.error_page(
-        request, title=_("考核指标"), message=message, status=status, retry_url=retry
-    )
 
 
 def _export(request: HttpRequest, user: User, built: report.Report, fmt: str) -> HttpResponse:

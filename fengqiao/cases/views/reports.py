@@ -1,14 +1,18 @@
-"""What the report pages (考核指标, 答复评查) share: their errors said on a page of the site, and
-their tables exported as CSV or Excel, audited."""
+"""What the report pages share (考核指标, 答复评查, the mediation and the inspection measures):
+their refusals said on a page of the site, and their tables exported as CSV or Excel, audited."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from fengqiao.accounts.models import User
+from fengqiao.cases.report import ReportError
 from fengqiao.core.models import AuditEntry
 from fengqiao.lib.tabular import write_csv, write_xlsx
 
@@ -16,12 +20,23 @@ EXPORT_FORMATS = ("csv", "xlsx")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def error_page(
-    request: HttpRequest, *, title: str, message: str, status: int, retry_url: str = ""
+def export_format(value: str) -> str:
+    """``format``: "" for the page itself, or one of ``EXPORT_FORMATS``; ReportError otherwise."""
+    if value and value not in EXPORT_FORMATS:
+        raise ReportError("format", _("格式须为 csv 或 xlsx。"))
+    return value
+
+
+def refused(
+    request: HttpRequest, exc: ReportError | PermissionDenied, *, title: str, page: str
 ) -> HttpResponse:
-    """Bad parameters (400, with a link back to the page's default) or no territory (403)."""
-    context = {"title": title, "message": message, "retry_url": retry_url}
-    return render(request, "cases/report_error.html", context, status=status)
+    """A report page's answer to bad parameters (400, with a link to ``page``, the URL name of
+    the page with its defaults) or to a person without territory (403)."""
+    if isinstance(exc, ReportError):
+        context = {"title": title, "message": exc.message, "retry_url": reverse(page)}
+        return render(request, "cases/report_error.html", context, status=400)
+    context = {"title": title, "message": str(exc), "retry_url": ""}
+    return render(request, "cases/report_error.html", context, status=403)
 
 
 def exported(

@@ -13,7 +13,6 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -26,18 +25,15 @@ from fengqiao.textintel.models import ReplyReview
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 10_000
-EXPORT_FORMATS = reports.EXPORT_FORMATS
 
 
 @login_required
 @require_GET
 def review_page(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
-    fmt = request.GET.get("format", "")
-    if fmt and fmt not in EXPORT_FORMATS:
-        return _error(request, _("格式须为 csv 或 xlsx。"), 400)
     params = request.GET
     try:
+        fmt = reports.export_format(params.get("format", ""))
         choice, reviews = review.month_reviews(
             user,
             month=params.get("month"),
@@ -45,10 +41,8 @@ def review_page(request: HttpRequest) -> HttpResponse:
             unit=params.get("unit", ""),
             missing=params.get("missing", ""),
         )
-    except report.ReportError as exc:
-        return _error(request, exc.message, 400)
-    except PermissionDenied as exc:
-        return _error(request, str(exc), 403)
+    except (report.ReportError, PermissionDenied) as exc:
+        return reports.refused(request, exc, title=_("答复评查"), page="cases:review")
     if fmt:
         return _export(request, user, reviews, fmt, choice)
     totals = review.totals(reviews)
@@ -74,13 +68,6 @@ def review_page(request: HttpRequest) -> HttpResponse:
             "weak": round(review.WEAK * 100),
             "query": query.urlencode(),
         },
-    )
-
-
-def _error(request: HttpRequest, message: str, status: int) -> HttpResponse:
-    retry = reverse("cases:review") if status == 400 else ""
-    return reports.error_page(
-        request, title=_("答复评查"), message=message, status=status, retry_url=retry
     )
 
 

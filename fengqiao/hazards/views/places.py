@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -250,13 +249,7 @@ def measures(request: HttpRequest) -> HttpResponse:
     try:
         start = report.month_of(request.GET.get("month"))
     except report.ReportError as exc:
-        return reports.error_page(
-            request,
-            title=_("排查考核"),
-            message=exc.message,
-            status=400,
-            retry_url=reverse("hazards:measures"),
-        )
+        return reports.refused(request, exc, title=_("排查考核"), page="hazards:measures")
     start_dt, end_dt = report.month_period(start)
     end = end_dt.date()
     regions = regions_visible_to(user)
